@@ -1,0 +1,30 @@
+from django.db.models import OuterRef, Q
+
+from accounts.models import Company, User
+from common.db import SubqueryCount, SubqueryMax
+
+
+def company_profiles():
+    """Companies with their derived profile figures, computed in the same query.
+
+    inquiries_sent: inquiries the company sent; orders_confirmed: its orders that both sides
+    confirmed (awaiting payment or paid); last_active: its members' latest activity.
+    """
+    from inquiries.models import Inquiry
+    from orders.models import Order
+
+    company = OuterRef("pk")
+    return Company.objects.annotate(
+        inquiries_sent=SubqueryCount(Inquiry.objects.filter(negotiation__buyer_company=company)),
+        orders_confirmed=SubqueryCount(
+            Order.objects.filter(
+                Q(negotiation__buyer_company=company) | Q(negotiation__seller_company=company),
+                status__in=Order.CONFIRMED_BY_BOTH_STATES,
+            )
+        ),
+        last_active=SubqueryMax(User.objects.filter(company=company), "last_active_at"),
+    )
+
+
+def company_profile(*, company_id: int) -> Company:
+    return company_profiles().get(pk=company_id)

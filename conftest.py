@@ -1,0 +1,114 @@
+"""Personas shared by every app's tests: the buyer, the seller, outsiders and staff."""
+
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import (
+    BuyerCompanyFactory,
+    BuyerFactory,
+    SellerCompanyFactory,
+    SellerFactory,
+    StaffFactory,
+)
+from catalog.tests.factories import ProductFactory
+from negotiation_portal.celery import app as celery_app
+
+
+def _is_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (see scripts/services.sh)"
+    )
+    skip_redis = pytest.mark.skip(
+        reason="needs Redis: run with REDIS_URL=redis://... (see scripts/services.sh)"
+    )
+    for item in items:
+        if "postgres" in item.keywords and not _is_postgres():
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Tasks run in-process in tests, unless a test starts a real worker."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def seller_company(db):
+    return SellerCompanyFactory(legal_name="Ningbo Bright Housewares Co", country="CN")
+
+
+@pytest.fixture
+def buyer_company(db):
+    return BuyerCompanyFactory(legal_name="Hanse Trading GmbH", country="DE")
+
+
+@pytest.fixture
+def seller(seller_company):
+    return SellerFactory(username="seller", company=seller_company, first_name="Li")
+
+
+@pytest.fixture
+def buyer(buyer_company):
+    return BuyerFactory(username="buyer", company=buyer_company, first_name="Anna")
+
+
+@pytest.fixture
+def other_buyer(db):
+    return BuyerFactory(username="other_buyer")
+
+
+@pytest.fixture
+def other_seller(db):
+    return SellerFactory(username="other_seller")
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(username="staff")
+
+
+@pytest.fixture
+def product(seller_company):
+    return ProductFactory(seller=seller_company)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    """``api_as(user)``: an API client authenticated as that user (None: anonymous)."""
+
+    def login(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return login

@@ -1,0 +1,95 @@
+"""Reads of negotiations and inquiries, each with the access check (outsiders: NotFound)."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from common.errors import NotFound
+from inquiries.models import Inquiry, Negotiation
+
+
+def negotiation_visibility(user, prefix: str = "") -> Q:
+    """Members of the buyer company and of the seller company see a negotiation; staff all."""
+    if user.is_staff:
+        return Q()
+    if not user.is_authenticated or not user.company_id:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}buyer_company_id": user.company_id}) | Q(
+        **{f"{prefix}seller_company_id": user.company_id}
+    )
+
+
+def negotiations_for_user(
+    user,
+    *,
+    state: str | None = None,
+    counterpart: str | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[Negotiation]:
+    """The user's negotiations, newest activity first, with inquiry and order in one query.
+
+    ``state`` is an order state, or ``inquiry`` for negotiations without an order yet;
+    ``counterpart`` matches the other company's name; dates bound the last activity.
+    """
+    from orders.models import OrderStatus
+
+    qs = (
+        Negotiation.objects.filter(negotiation_visibility(user))
+        .select_related("buyer_company", "seller_company", "product", "inquiry", "order")
+        .order_by("-last_activity_at", "-pk")
+    )
+    # A buyer does not see the seller's draft: to him that negotiation is still an inquiry.
+    hidden_draft = Q(order__status=OrderStatus.DRAFT, buyer_company_id=user.company_id)
+    if user.is_staff:
+        hidden_draft = Q(pk__in=[])
+    if state == "inquiry":
+        qs = qs.filter(Q(order__isnull=True) | hidden_draft)
+    elif state:
+        qs = qs.filter(order__status=state).exclude(hidden_draft)
+    if counterpart:
+        if user.is_staff or not user.company_id:
+            qs = qs.filter(
+                Q(buyer_company__legal_name__icontains=counterpart)
+                | Q(seller_company__legal_name__icontains=counterpart)
+            )
+        else:
+            qs = qs.filter(
+                Q(
+                    buyer_company__legal_name__icontains=counterpart,
+                    seller_company_id=user.company_id,
+                )
+                | Q(
+                    seller_company__legal_name__icontains=counterpart,
+                    buyer_company_id=user.company_id,
+                )
+            )
+    if since:
+        qs = qs.filter(last_activity_at__date__gte=since)
+    if until:
+        qs = qs.filter(last_activity_at__date__lte=until)
+    return qs
+
+
+def negotiation_get_for_user(*, user, negotiation_id: int) -> Negotiation:
+    negotiation = negotiations_for_user(user).filter(pk=negotiation_id).first()
+    if negotiation is None:
+        raise NotFound("No such negotiation.")
+    return negotiation
+
+
+def inquiries_for_user(user) -> QuerySet[Inquiry]:
+    return (
+        Inquiry.objects.filter(negotiation_visibility(user, prefix="negotiation__"))
+        .select_related(
+            "negotiation__buyer_company", "negotiation__seller_company", "product", "sender"
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def inquiry_get_for_user(*, user, inquiry_id: int) -> Inquiry:
+    inquiry = inquiries_for_user(user).filter(pk=inquiry_id).first()
+    if inquiry is None:
+        raise NotFound("No such inquiry.")
+    return inquiry

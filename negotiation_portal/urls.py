@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from common import views as common_views
+
+# Each app's api.py holds its REST routes under /api/v1/.
+api_v1 = [
+    path("", include("inquiries.api")),
+    path("", include("orders.api")),
+    path("", include("chat.api")),
+    path("", include("payments.api")),
+    path("", include("notifications.api")),
+    path("", include("rfq.api")),
+]
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("products/", include("catalog.urls")),
+    path("negotiations/", include("inquiries.urls")),
+    path("orders/", include("orders.urls")),
+    path("chat/", include("chat.urls")),
+    path("payments/", include("payments.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("rfq/", include("rfq.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,294 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from accounts.models import Side
+from catalog.models import Product, Unit
+from common.validators import validate_currency
+from inquiries.models import Negotiation
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SELLER_CONFIRMED = "seller_confirmed", _("Confirmed by seller")
+    BUYER_CONFIRMED = "buyer_confirmed", _("Confirmed by buyer")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Incoterm(models.TextChoices):
+    """The eleven Incoterms 2020 rules."""
+
+    EXW = "EXW", "EXW – Ex Works"
+    FCA = "FCA", "FCA – Free Carrier"
+    CPT = "CPT", "CPT – Carriage Paid To"
+    CIP = "CIP", "CIP – Carriage and Insurance Paid To"
+    DAP = "DAP", "DAP – Delivered at Place"
+    DPU = "DPU", "DPU – Delivered at Place Unloaded"
+    DDP = "DDP", "DDP – Delivered Duty Paid"
+    FAS = "FAS", "FAS – Free Alongside Ship"
+    FOB = "FOB", "FOB – Free on Board"
+    CFR = "CFR", "CFR – Cost and Freight"
+    CIF = "CIF", "CIF – Cost, Insurance and Freight"
+
+
+class ShippingMethod(models.TextChoices):
+    SEA = "sea", _("Sea freight")
+    AIR = "air", _("Air freight")
+    EXPRESS = "express", _("Express")
+    RAIL = "rail", _("Rail")
+    ROAD = "road", _("Road")
+
+
+class PaymentMethod(models.TextChoices):
+    TT = "tt", _("T/T (bank transfer)")
+    LC = "lc", _("L/C (letter of credit)")
+    CARD = "card", _("Card")
+    OTHER = "other", _("Other")
+
+
+class BalanceDue(models.TextChoices):
+    BEFORE_SHIPMENT = "before_shipment", _("before shipment")
+    AFTER_DELIVERY = "after_delivery", _("after delivery")
+
+
+class Order(models.Model):
+    """A letter of intent and, once both sides confirm, the order.
+
+    ``version`` is bumped by every write; each write is a conditional UPDATE on the expected
+    status and version (see orders/services.py), so no change is ever based on unseen terms.
+    """
+
+    CONFIRMED_BY_BOTH_STATES = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
+    OPEN_STATES = (OrderStatus.DRAFT, OrderStatus.SELLER_CONFIRMED, OrderStatus.BUYER_CONFIRMED)
+
+    negotiation = models.OneToOneField(Negotiation, on_delete=models.PROTECT, related_name="order")
+    status = models.CharField(
+        _("state"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Shipping
+    incoterm = models.CharField(_("Incoterm"), max_length=3, choices=Incoterm.choices, blank=True)
+    shipping_method = models.CharField(
+        _("shipping method"), max_length=10, choices=ShippingMethod.choices, blank=True
+    )
+    origin_country = CountryField(_("origin country"), blank=True)
+    origin_port = models.CharField(_("origin port or city"), max_length=200, blank=True)
+    destination_country = CountryField(_("destination country"), blank=True)
+    destination_address = models.CharField(
+        _("destination port or address"), max_length=500, blank=True
+    )
+    shipping_fee = models.DecimalField(
+        _("shipping fee"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    packaging = models.CharField(_("packaging"), max_length=500, blank=True)
+    delivery_lead_days = models.PositiveIntegerField(
+        _("delivery (days after payment)"), null=True, blank=True
+    )
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+
+    # Payment
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
+    payment_method = models.CharField(
+        _("payment method"), max_length=10, choices=PaymentMethod.choices, blank=True
+    )
+    initial_payment_percent = models.PositiveSmallIntegerField(
+        _("initial payment (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    balance_due = models.CharField(
+        _("balance due"), max_length=20, choices=BalanceDue.choices, blank=True
+    )
+    payment_deadline_days = models.PositiveIntegerField(
+        _("payment deadline (days after both confirm)"), null=True, blank=True
+    )
+
+    # Contacts
+    buyer_contact_name = models.CharField(_("buyer contact name"), max_length=200, blank=True)
+    buyer_contact_email = models.EmailField(_("buyer contact e-mail"), blank=True)
+    buyer_contact_phone = models.CharField(_("buyer contact phone"), max_length=40, blank=True)
+    seller_contact_name = models.CharField(_("seller contact name"), max_length=200, blank=True)
+    seller_contact_email = models.EmailField(_("seller contact e-mail"), blank=True)
+    seller_contact_phone = models.CharField(_("seller contact phone"), max_length=40, blank=True)
+
+    # The seal of the agreed terms, written when both sides have confirmed.
+    agreed_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    agreed_digest = models.CharField(max_length=64, blank=True, editable=False)
+    agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    payment_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    initial_paid_at = models.DateTimeField(null=True, blank=True, editable=False)
+    paid_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(max_length=1000, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(shipping_fee__isnull=True) | Q(shipping_fee__gte=0),
+                name="order_shipping_fee_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(initial_payment_percent__isnull=True)
+                | Q(initial_payment_percent__lte=100),
+                name="order_initial_payment_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=("awaiting_payment", "paid")) | ~Q(agreed_digest=""),
+                name="order_agreed_is_sealed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"LOI-{self.pk:06d}" if self.pk else "LOI-new"
+
+    @property
+    def waiting_for(self) -> str | None:
+        """The side that must act next, or None when nobody has to."""
+        return {
+            OrderStatus.DRAFT: Side.SELLER,
+            OrderStatus.SELLER_CONFIRMED: Side.BUYER,
+            OrderStatus.BUYER_CONFIRMED: Side.SELLER,
+            OrderStatus.AWAITING_PAYMENT: Side.BUYER,
+        }.get(self.status)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # A line keeps its key across versions, so that diffs match lines by identity.
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("item"), max_length=200, blank=True)
+    specification = models.TextField(_("specification"), max_length=2000, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"), _("Quantity must be greater than zero."))],
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, blank=True)
+    unit_price = models.DecimalField(
+        _("unit price"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0.0001"), _("Unit price must be greater than zero."))
+        ],
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "key"], name="order_line_key_unique"),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gt=0),
+                name="order_line_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__isnull=True) | Q(unit_price__gt=0),
+                name="order_line_unit_price_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Revision(models.Model):
+    """An immutable snapshot of the complete terms as one side confirmed them."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_side = models.CharField(max_length=6, choices=Side.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    terms = models.JSONField()
+    digest = models.CharField(max_length=64)
+    total = models.DecimalField(max_digits=18, decimal_places=4)
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["order", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "version"], name="revision_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.order} v{self.version}"
+
+
+class OrderEvent(models.Model):
+    class Type(models.TextChoices):
+        CREATED = "created", _("Letter of intent drafted")
+        STARTED = "started", _("Order started by the buyer")
+        DRAFT_SAVED = "draft_saved", _("Draft saved")
+        CONFIRMED = "confirmed", _("Confirmed")
+        MODIFIED = "modified", _("Modified and confirmed")
+        AGREED = "agreed", _("Both parties confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+        PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+        PAID = "paid", _("Paid in full")
+        OVERDUE = "overdue", _("Payment overdue")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_side = models.CharField(max_length=6, choices=Side.choices, blank=True)
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["order", "created_at"])]
+
+    def __str__(self):
+        return f"{self.order} {self.type} v{self.version}"

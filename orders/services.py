@@ -1,0 +1,445 @@
+"""Writes to orders: the letter-of-intent state machine, in one place.
+
+States: draft -> seller_confirmed / buyer_confirmed -> awaiting_payment -> paid, and cancelled
+from any state before awaiting_payment. ``TRANSITIONS`` says, for each action, from which state
+which side may act and where that leads. Every write is one conditional UPDATE filtered on the
+order id, the expected state and the version the caller saw, bumping the version; zero rows
+changed means somebody else got there first (StaleVersion), and nothing changes.
+"""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import django.dispatch
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Side
+from catalog.models import Product
+from common.errors import InvalidTransition, NotAllowed, StaleVersion, ValidationFailed
+from inquiries.models import Negotiation
+from orders import selectors
+from orders import terms as order_terms
+from orders.models import Order, OrderEvent, OrderLine, OrderStatus, Revision
+
+SYSTEM = "system"
+S = OrderStatus
+
+# action -> source state -> acting side -> target state
+TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
+    "confirm": {
+        S.DRAFT: {Side.SELLER: S.SELLER_CONFIRMED},
+        S.SELLER_CONFIRMED: {Side.BUYER: S.AWAITING_PAYMENT},
+        S.BUYER_CONFIRMED: {Side.SELLER: S.AWAITING_PAYMENT},
+    },
+    # The side that must act modifies; the waiting side withdraws and revises its own
+    # confirmation. Either way the result is the modifier's unilateral confirmation.
+    "modify": {
+        S.DRAFT: {Side.SELLER: S.DRAFT},
+        S.SELLER_CONFIRMED: {Side.BUYER: S.BUYER_CONFIRMED, Side.SELLER: S.SELLER_CONFIRMED},
+        S.BUYER_CONFIRMED: {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED},
+    },
+    "cancel": {
+        S.DRAFT: {Side.SELLER: S.CANCELLED},
+        S.SELLER_CONFIRMED: {Side.BUYER: S.CANCELLED, Side.SELLER: S.CANCELLED},
+        S.BUYER_CONFIRMED: {Side.BUYER: S.CANCELLED, Side.SELLER: S.CANCELLED},
+    },
+    "record_initial_payment": {S.AWAITING_PAYMENT: {SYSTEM: S.AWAITING_PAYMENT}},
+    "mark_paid": {S.AWAITING_PAYMENT: {SYSTEM: S.PAID}},
+    "mark_overdue": {S.AWAITING_PAYMENT: {SYSTEM: S.AWAITING_PAYMENT}},
+}
+
+CONFIRMED_BY = {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED}
+
+# Sent after the transaction that recorded the event commits; chat, notifications and
+# payment reminders subscribe to it. Receivers get ``event`` (an OrderEvent).
+order_event_recorded = django.dispatch.Signal()
+
+
+def allowed_actions(order: Order, side: str | None) -> set[str]:
+    """The actions a side may take on the order now (for pages and the API)."""
+    return {
+        action for action, sources in TRANSITIONS.items() if side in sources.get(order.status, {})
+    }
+
+
+def _target(order: Order, action: str, side: str | None) -> str:
+    sources = TRANSITIONS[action]
+    if order.status not in sources:
+        raise InvalidTransition(
+            f"Cannot {action.replace('_', ' ')} an order that is {order.get_status_display()}.",
+            details={"current_status": order.status, "current_version": order.version},
+        )
+    if side not in sources[order.status]:
+        waiting = order.waiting_for
+        message = (
+            f"Waiting for the {waiting}: you cannot {action.replace('_', ' ')} now."
+            if waiting
+            else f"You cannot {action.replace('_', ' ')} this order."
+        )
+        raise NotAllowed(message)
+    return sources[order.status][side]
+
+
+def _check_version(order: Order, version: int) -> None:
+    if version != order.version:
+        raise StaleVersion(
+            f"The order has changed: it is at version {order.version}, you sent {version}.",
+            current_version=order.version,
+            current_status=order.status,
+        )
+
+
+def _apply(order: Order, *, version: int, target: str, now, **fields) -> Order:
+    """The conditional UPDATE: wins only if the order is still in the state and version seen."""
+    changed = Order.objects.filter(pk=order.pk, status=order.status, version=version).update(
+        status=target, version=F("version") + 1, updated_at=now, **fields
+    )
+    if changed == 0:
+        current = Order.objects.values("version", "status").get(pk=order.pk)
+        raise StaleVersion(
+            f"The order has changed: it is at version {current['version']}.",
+            current_version=current["version"],
+            current_status=current["status"],
+        )
+    order.status = target
+    order.version = version + 1
+    for name, value in fields.items():
+        setattr(order, name, value)
+    return order
+
+
+def _record(
+    order: Order, *, type: str, actor=None, side: str = "", data: dict | None = None, now
+) -> OrderEvent:
+    event = OrderEvent.objects.create(
+        order=order,
+        type=type,
+        actor=actor,
+        actor_side=side if side != SYSTEM else "",
+        version=order.version,
+        status=order.status,
+        data=data or {},
+    )
+    Negotiation.objects.filter(pk=order.negotiation_id).update(last_activity_at=now)
+    transaction.on_commit(lambda: order_event_recorded.send(sender=OrderEvent, event=event))
+    return event
+
+
+def _snapshot(order: Order, *, author, side: str, terms: dict) -> Revision:
+    document = order_terms.canonical(terms)
+    return Revision.objects.create(
+        order=order,
+        version=order.version,
+        author=author,
+        author_side=side,
+        terms=document,
+        digest=order_terms.digest(document),
+        total=Decimal(document["totals"]["total"] or 0),
+        currency=document["totals"]["currency"],
+    )
+
+
+def _side(user, order: Order) -> str:
+    side = selectors.side_of(user, order)
+    if side is None:
+        raise NotAllowed("Only the buyer and the seller of this negotiation may do this.")
+    return side
+
+
+def _check_products(lines: list[dict], seller_company_id: int) -> dict[int, Product]:
+    """Catalog lines must name active products of this order's seller."""
+    ids = {line["product_id"] for line in lines if line.get("product_id")}
+    products = {
+        p.pk: p
+        for p in Product.objects.filter(
+            pk__in=ids, seller_id=seller_company_id, active=True
+        ).prefetch_related("price_tiers")
+    }
+    errors = [
+        {"product_id": ["No such product from this seller."]}
+        if line.get("product_id") and line["product_id"] not in products
+        else {}
+        for line in lines
+    ]
+    if any(errors):
+        raise ValidationFailed({"lines": errors})
+    return products
+
+
+def _require_complete(terms: dict) -> None:
+    result = order_terms.completion(terms)
+    if not result.complete:
+        raise ValidationFailed(
+            {"missing": result.missing},
+            message="The order is not complete: fill in the missing fields first.",
+        )
+
+
+def _save_terms(order: Order, terms: dict) -> None:
+    """Replaces the lines; a line keeps its key (identity) from version to version."""
+    order.lines.all().delete()
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            key=line["key"],
+            position=position,
+            **{name: line[name] for name in order_terms.LINE_FIELDS},
+        )
+        for position, line in enumerate(terms["lines"])
+    )
+
+
+def _order_fields(terms: dict) -> dict:
+    return {name: terms[name] for name in order_terms.ORDER_FIELDS}
+
+
+@transaction.atomic
+def order_create_draft(*, inquiry_id: int, actor) -> Order:
+    """A seller drafts a letter of intent from an inquiry: new order in ``draft``.
+
+    Prefilled from the inquiry: the product line (the tier price for the quantity when the
+    quantity reaches the MOQ), destination, the buyer's contact, and the seller's own contact.
+    """
+    from inquiries.selectors import inquiry_get_for_user
+
+    inquiry = inquiry_get_for_user(user=actor, inquiry_id=inquiry_id)
+    negotiation = inquiry.negotiation
+    if actor.company_id != negotiation.seller_company_id:
+        raise NotAllowed("Only the seller drafts the letter of intent.")
+    if Order.objects.filter(negotiation=negotiation).exists():
+        raise InvalidTransition("This negotiation already has an order.")
+    product = inquiry.product
+    line = {
+        "product_id": product.pk if product else None,
+        "name": product.name if product else inquiry.subject[:200],
+        "specification": "",
+        "quantity": inquiry.quantity,
+        "unit": inquiry.unit,
+        "unit_price": None,
+    }
+    if product is not None and inquiry.quantity >= product.moq:
+        line["unit_price"] = product.unit_price_for(inquiry.quantity)
+    buyer = inquiry.sender
+    return _create_order(
+        negotiation=negotiation,
+        actor=actor,
+        status=S.DRAFT,
+        values={
+            "currency": product.currency if product else inquiry.target_currency,
+            "destination_country": inquiry.destination_country.code,
+            "buyer_contact_name": buyer.display_name,
+            "buyer_contact_email": buyer.email,
+            "buyer_contact_phone": buyer.phone,
+            "seller_contact_name": actor.display_name,
+            "seller_contact_email": actor.email,
+            "seller_contact_phone": actor.phone,
+            "origin_country": negotiation.seller_company.country.code,
+            "lines": [line],
+        },
+    )
+
+
+def _create_order(*, negotiation: Negotiation, actor, status: str, values: dict) -> Order:
+    terms = order_terms.clean(values)
+    order = Order.objects.create(
+        negotiation=negotiation, status=status, created_by=actor, **_order_fields(terms)
+    )
+    _save_terms(order, terms)
+    now = timezone.now()
+    if status == S.DRAFT:
+        _record(order, type=OrderEvent.Type.CREATED, actor=actor, side=Side.SELLER, now=now)
+    return order
+
+
+def order_create_from_quotation(*, negotiation: Negotiation, actor, values: dict) -> Order:
+    """A draft in the seller's court from prefilled values (used by RFQ awards).
+
+    Runs inside the caller's transaction.
+    """
+    return _create_order(negotiation=negotiation, actor=actor, status=S.DRAFT, values=values)
+
+
+@transaction.atomic
+def order_start(*, actor, product_id: int, values: dict) -> Order:
+    """Start Order: the buyer fills every module; the order is born ``buyer_confirmed``.
+
+    The catalog product's line takes the tier price for its quantity (refused under the MOQ).
+    Refused with the list of missing fields unless the completion is 100 %.
+    """
+    if actor.side != Side.BUYER:
+        raise NotAllowed("Only buyers start orders.")
+    product = (
+        Product.objects.select_related("seller")
+        .prefetch_related("price_tiers")
+        .filter(pk=product_id, active=True)
+        .first()
+    )
+    if product is None:
+        raise ValidationFailed({"product_id": ["No such product."]})
+    terms = order_terms.clean(values)
+    if not terms["lines"]:
+        terms["lines"] = [{"key": str(uuid.uuid4()), "product_id": product.pk, "specification": ""}]
+    main = terms["lines"][0]
+    main.update(product_id=product.pk, name=main.get("name") or product.name, unit=product.unit)
+    if main.get("quantity") is None:
+        raise ValidationFailed({"lines": [{"quantity": ["This field is required."]}]})
+    main["unit_price"] = product.unit_price_for(main["quantity"])
+    _check_products(terms["lines"], product.seller_id)
+    if terms["currency"] and terms["currency"] != product.currency:
+        raise ValidationFailed({"currency": [f"This product is priced in {product.currency}."]})
+    _require_complete(terms)
+    negotiation = Negotiation.objects.create(
+        buyer_company_id=actor.company_id,
+        seller_company_id=product.seller_id,
+        origin=Negotiation.Origin.START_ORDER,
+        product=product,
+    )
+    order = Order.objects.create(
+        negotiation=negotiation,
+        status=S.BUYER_CONFIRMED,
+        created_by=actor,
+        **_order_fields(terms),
+    )
+    _save_terms(order, terms)
+    _snapshot(order, author=actor, side=Side.BUYER, terms=terms)
+    _record(order, type=OrderEvent.Type.STARTED, actor=actor, side=Side.BUYER, now=timezone.now())
+    return order
+
+
+@transaction.atomic
+def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
+    """Changes the terms, based on ``version``.
+
+    draft -> draft (seller; incomplete terms allowed). seller_confirmed / buyer_confirmed ->
+    the modifier's confirmation (the side that must act modifies; the waiting side revises its
+    own), with completion at 100 %; a new immutable revision records it.
+    """
+    order = selectors.order_get_for_user(user=actor, order_id=order_id)
+    side = _side(actor, order)
+    _check_version(order, version)
+    target = _target(order, "modify", side)
+    terms = order_terms.clean(values)
+    _check_products(terms["lines"], order.negotiation.seller_company_id)
+    if target != S.DRAFT:
+        _require_complete(terms)
+    before = order_terms.canonical(order_terms.from_order(order))
+    now = timezone.now()
+    order = _apply(order, version=version, target=target, now=now, **_order_fields(terms))
+    _save_terms(order, terms)
+    changes = order_terms.diff(before, order_terms.canonical(terms))
+    data = {"changed": order_terms.changed_field_labels(changes), "from_version": version}
+    if target == S.DRAFT:
+        _record(order, type=OrderEvent.Type.DRAFT_SAVED, actor=actor, side=side, data=data, now=now)
+    else:
+        _snapshot(order, author=actor, side=side, terms=terms)
+        _record(order, type=OrderEvent.Type.MODIFIED, actor=actor, side=side, data=data, now=now)
+    return order
+
+
+@transaction.atomic
+def order_confirm(*, order_id: int, actor, version: int) -> Order:
+    """Confirms the version the actor was shown, without changes.
+
+    draft -> seller_confirmed (seller, completion 100 %); seller_confirmed -> awaiting_payment
+    (buyer); buyer_confirmed -> awaiting_payment (seller). Reaching awaiting_payment seals the
+    agreed terms: their SHA-256 digest, who confirmed last and when, and the payment deadline.
+    """
+    order = selectors.order_get_for_user(user=actor, order_id=order_id)
+    side = _side(actor, order)
+    _check_version(order, version)
+    target = _target(order, "confirm", side)
+    terms = order_terms.from_order(order)
+    _require_complete(terms)
+    now = timezone.now()
+    sealed = {}
+    if target == S.AWAITING_PAYMENT:
+        document = order_terms.canonical(terms)
+        sealed = {
+            "agreed_version": version + 1,
+            "agreed_digest": order_terms.digest(document),
+            "agreed_at": now,
+            "agreed_by": actor,
+            "payment_due_at": now + datetime.timedelta(days=order.payment_deadline_days),
+        }
+    order = _apply(order, version=version, target=target, now=now, **sealed)
+    _snapshot(order, author=actor, side=side, terms=terms)
+    _record(
+        order,
+        type=OrderEvent.Type.AGREED if sealed else OrderEvent.Type.CONFIRMED,
+        actor=actor,
+        side=side,
+        data={"confirmed_version": version},
+        now=now,
+    )
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, actor, version: int, reason: str) -> Order:
+    """Either side cancels, with a reason, any time before awaiting_payment."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why the order is cancelled."]})
+    if len(reason) > 1000:
+        raise ValidationFailed({"reason": ["At most 1,000 characters."]})
+    order = selectors.order_get_for_user(user=actor, order_id=order_id)
+    side = _side(actor, order)
+    _check_version(order, version)
+    target = _target(order, "cancel", side)
+    now = timezone.now()
+    order = _apply(
+        order, version=version, target=target, now=now, cancelled_at=now, cancel_reason=reason
+    )
+    _record(
+        order,
+        type=OrderEvent.Type.CANCELLED,
+        actor=actor,
+        side=side,
+        data={"reason": reason},
+        now=now,
+    )
+    return order
+
+
+def _system_transition(order_id: int, action: str, event_type: str, data: dict, **fields) -> Order:
+    order = Order.objects.select_related("negotiation").get(pk=order_id)
+    target = _target(order, action, SYSTEM)
+    now = timezone.now()
+    resolved = {name: (now if value is timezone.now else value) for name, value in fields.items()}
+    order = _apply(order, version=order.version, target=target, now=now, **resolved)
+    _record(order, type=event_type, data=data, now=now)
+    return order
+
+
+@transaction.atomic
+def order_record_initial_payment(*, order_id: int, amount: str) -> Order:
+    """awaiting_payment -> awaiting_payment: received payments now cover the initial payment."""
+    return _system_transition(
+        order_id,
+        "record_initial_payment",
+        OrderEvent.Type.PAYMENT_RECORDED,
+        {"amount": amount},
+        initial_paid_at=timezone.now,
+    )
+
+
+@transaction.atomic
+def order_mark_paid(*, order_id: int, amount: str) -> Order:
+    """awaiting_payment -> paid: received payments cover the total."""
+    return _system_transition(
+        order_id, "mark_paid", OrderEvent.Type.PAID, {"amount": amount}, paid_at=timezone.now
+    )
+
+
+@transaction.atomic
+def order_mark_overdue(*, order_id: int) -> Order:
+    """awaiting_payment, past the payment deadline: flagged overdue (once)."""
+    order = Order.objects.get(pk=order_id)
+    if order.overdue_at is not None:
+        raise InvalidTransition("The order is already marked overdue.")
+    return _system_transition(
+        order_id, "mark_overdue", OrderEvent.Type.OVERDUE, {}, overdue_at=timezone.now
+    )

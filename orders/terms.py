@@ -1,0 +1,416 @@
+"""The terms of an order as plain data: cleaning, completion, totals, canonical form, diff.
+
+Everything here is a pure function of the terms, so the same rules serve the API, the pages,
+the services and the revision history. ``Terms`` is a dict of the order's module fields plus
+``lines``, a list of line dicts; ``canonical`` turns it into the stable JSON form that
+revisions store and the seal digests.
+"""
+
+import datetime
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import ValidationFailed
+from common.money import quantize
+
+MODULES = ("product", "shipping", "payment", "contacts")
+
+MODULE_FIELDS = {
+    "shipping": (
+        "incoterm",
+        "shipping_method",
+        "origin_country",
+        "origin_port",
+        "destination_country",
+        "destination_address",
+        "shipping_fee",
+        "packaging",
+        "delivery_lead_days",
+        "delivery_date",
+    ),
+    "payment": (
+        "currency",
+        "payment_method",
+        "initial_payment_percent",
+        "balance_due",
+        "payment_deadline_days",
+    ),
+    "contacts": (
+        "buyer_contact_name",
+        "buyer_contact_email",
+        "buyer_contact_phone",
+        "seller_contact_name",
+        "seller_contact_email",
+        "seller_contact_phone",
+    ),
+}
+ORDER_FIELDS = tuple(name for names in MODULE_FIELDS.values() for name in names)
+LINE_FIELDS = ("product_id", "name", "specification", "quantity", "unit", "unit_price")
+REQUIRED_LINE_FIELDS = ("name", "quantity", "unit", "unit_price")
+MAX_LINES = 50
+
+# Labels for the missing-fields list and the diff; "delivery" stands for lead time or date.
+FIELD_LABELS = {
+    "lines": _("at least one product line"),
+    "name": _("item"),
+    "specification": _("specification"),
+    "quantity": _("quantity"),
+    "unit": _("unit"),
+    "unit_price": _("unit price"),
+    "product_id": _("catalog product"),
+    "incoterm": _("Incoterm"),
+    "shipping_method": _("shipping method"),
+    "origin_country": _("origin country"),
+    "origin_port": _("origin port or city"),
+    "destination_country": _("destination country"),
+    "destination_address": _("destination port or address"),
+    "shipping_fee": _("shipping fee"),
+    "packaging": _("packaging"),
+    "delivery": _("delivery (lead time or date)"),
+    "delivery_lead_days": _("delivery lead time"),
+    "delivery_date": _("delivery date"),
+    "currency": _("currency"),
+    "payment_method": _("payment method"),
+    "initial_payment_percent": _("initial payment"),
+    "balance_due": _("balance due"),
+    "payment_deadline_days": _("payment deadline"),
+    "buyer_contact_name": _("buyer contact name"),
+    "buyer_contact_email": _("buyer contact e-mail"),
+    "buyer_contact_phone": _("buyer contact phone"),
+    "seller_contact_name": _("seller contact name"),
+    "seller_contact_email": _("seller contact e-mail"),
+    "seller_contact_phone": _("seller contact phone"),
+    "goods_total": _("goods total"),
+    "total": _("total"),
+}
+
+
+def label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name.replace("_", " ")))
+
+
+def _filled(value) -> bool:
+    return value not in (None, "")
+
+
+# --- Cleaning -----------------------------------------------------------------------------
+
+
+def clean(data: dict) -> dict:
+    """Validates and converts raw terms (strings from a form or JSON values) to typed terms.
+
+    Each field is checked by its model field (type, length, choices, range validators), so the
+    database, the API and the pages share one definition. Missing fields are allowed here:
+    completeness is a separate question (see ``completion``). Raises ValidationFailed with
+    field-level errors; line errors are keyed ``lines`` with one dict per line.
+    """
+    from orders.models import Order, OrderLine
+
+    errors: dict = {}
+    cleaned: dict = {}
+    for name in ORDER_FIELDS:
+        model_field = Order._meta.get_field(name)
+        try:
+            cleaned[name] = _clean_field(model_field, data.get(name))
+        except ValidationError as exc:
+            errors[name] = exc.messages
+
+    raw_lines = data.get("lines") or []
+    if not isinstance(raw_lines, list):
+        errors["lines"] = [str(_("Expected a list of lines."))]
+        raw_lines = []
+    if len(raw_lines) > MAX_LINES:
+        errors["lines"] = [str(_("At most %(n)d lines.") % {"n": MAX_LINES})]
+        raw_lines = []
+    lines, line_errors, seen_keys = [], [], set()
+    for raw in raw_lines:
+        line, line_error = {}, {}
+        if not isinstance(raw, dict):
+            line_errors.append({"non_field_errors": [str(_("Expected an object."))]})
+            continue
+        try:
+            line["key"] = str(uuid.UUID(str(raw["key"]))) if raw.get("key") else str(uuid.uuid4())
+        except ValueError:
+            line_error["key"] = [str(_("Not a valid line key."))]
+        if line.get("key") in seen_keys:
+            line_error["key"] = [str(_("Two lines have the same key."))]
+        seen_keys.add(line.get("key"))
+        for name in LINE_FIELDS:
+            model_field = OrderLine._meta.get_field(name.removesuffix("_id"))
+            try:
+                if name == "product_id":
+                    value = raw.get(name)
+                    line[name] = int(value) if _filled(value) else None
+                else:
+                    line[name] = _clean_field(model_field, raw.get(name))
+            except (ValidationError, TypeError, ValueError) as exc:
+                messages = getattr(exc, "messages", [str(_("Enter a whole number."))])
+                line_error[name] = messages
+        lines.append(line)
+        line_errors.append(line_error)
+    if any(line_errors):
+        errors["lines"] = line_errors
+    if not lines and data.get("lines") is None:
+        lines = []
+    cleaned["lines"] = lines
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def _clean_field(model_field, value):
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None if model_field.null else ""
+    if isinstance(value, str):
+        value = value.strip()
+    if isinstance(value, float):
+        # Money never passes through float: a JSON number is re-read from its repr.
+        value = str(value)
+    return model_field.clean(value, None)
+
+
+# --- Totals and completion ----------------------------------------------------------------
+
+
+def line_total(line: dict, currency: str) -> Decimal | None:
+    if not (_filled(line.get("quantity")) and _filled(line.get("unit_price")) and currency):
+        return None
+    return quantize(Decimal(line["quantity"]) * Decimal(line["unit_price"]), currency)
+
+
+@dataclass(frozen=True)
+class Totals:
+    currency: str
+    goods_total: Decimal | None
+    shipping_fee: Decimal | None
+    total: Decimal | None
+
+
+def totals(terms: dict) -> Totals:
+    currency = terms.get("currency") or ""
+    line_totals = [line_total(line, currency) for line in terms.get("lines", [])]
+    goods = None
+    if currency and line_totals and all(t is not None for t in line_totals):
+        goods = quantize(sum(line_totals, Decimal(0)), currency)
+    fee = terms.get("shipping_fee")
+    fee = quantize(Decimal(fee), currency) if _filled(fee) and currency else None
+    total = goods + fee if goods is not None and fee is not None else None
+    return Totals(currency=currency, goods_total=goods, shipping_fee=fee, total=total)
+
+
+@dataclass(frozen=True)
+class ModuleCompletion:
+    required: int
+    filled: int
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        # Floor, so that 100 % is shown only when nothing is missing.
+        return 100 * self.filled // self.required if self.required else 100
+
+
+@dataclass(frozen=True)
+class Completion:
+    modules: dict[str, ModuleCompletion]
+
+    @property
+    def percent(self) -> int:
+        required = sum(m.required for m in self.modules.values())
+        filled = sum(m.filled for m in self.modules.values())
+        return 100 * filled // required if required else 100
+
+    @property
+    def complete(self) -> bool:
+        return all(not m.missing for m in self.modules.values())
+
+    @property
+    def missing(self) -> dict[str, list[str]]:
+        return {name: m.missing for name, m in self.modules.items() if m.missing}
+
+    def as_dict(self) -> dict:
+        return {
+            "percent": self.percent,
+            "complete": self.complete,
+            "modules": {
+                name: {"percent": m.percent, "missing": m.missing}
+                for name, m in self.modules.items()
+            },
+        }
+
+
+def _required_fields(terms: dict) -> dict[str, list[str]]:
+    shipping = [
+        "incoterm",
+        "shipping_method",
+        "origin_country",
+        "origin_port",
+        "destination_country",
+        "destination_address",
+        "shipping_fee",
+        "packaging",
+        "delivery",
+    ]
+    payment = ["currency", "payment_method", "initial_payment_percent", "payment_deadline_days"]
+    # With everything paid up front there is no balance, so no term for it.
+    if terms.get("initial_payment_percent") != 100:
+        payment.insert(3, "balance_due")
+    return {"shipping": shipping, "payment": payment, "contacts": list(MODULE_FIELDS["contacts"])}
+
+
+def completion(terms: dict) -> Completion:
+    """Which required fields are filled, per module; missing fields are named for the UI.
+
+    Product: at least one line, and each line's item, quantity, unit and unit price (named
+    ``lines.<index>.<field>``). Delivery counts as filled with a lead time or a date.
+    """
+    lines = terms.get("lines") or []
+    if lines:
+        missing = [
+            f"lines.{index}.{name}"
+            for index, line in enumerate(lines)
+            for name in REQUIRED_LINE_FIELDS
+            if not _filled(line.get(name))
+        ]
+        product = ModuleCompletion(
+            required=len(lines) * len(REQUIRED_LINE_FIELDS),
+            filled=len(lines) * len(REQUIRED_LINE_FIELDS) - len(missing),
+            missing=missing,
+        )
+    else:
+        product = ModuleCompletion(required=1, filled=0, missing=["lines"])
+    modules = {"product": product}
+    for module, names in _required_fields(terms).items():
+        missing = [name for name in names if not _is_field_filled(terms, name)]
+        modules[module] = ModuleCompletion(
+            required=len(names), filled=len(names) - len(missing), missing=missing
+        )
+    return Completion(modules=modules)
+
+
+def _is_field_filled(terms: dict, name: str) -> bool:
+    if name == "delivery":
+        return _filled(terms.get("delivery_lead_days")) or _filled(terms.get("delivery_date"))
+    return _filled(terms.get(name))
+
+
+# --- Canonical form, digest and diff ------------------------------------------------------
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value else "0"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "code"):  # django-countries Country
+        return value.code or ""
+    return value
+
+
+def canonical(terms: dict) -> dict:
+    """The stable JSON form of the terms: the same terms always give the same document."""
+    currency = terms.get("currency") or ""
+    lines = []
+    for line in terms.get("lines") or []:
+        item = {name: _json_value(line.get(name)) for name in LINE_FIELDS}
+        item["key"] = str(line["key"])
+        item["line_total"] = _json_value(line_total(line, currency))
+        lines.append(item)
+    document = {"product": {"lines": lines}}
+    for module, names in MODULE_FIELDS.items():
+        document[module] = {name: _json_value(terms.get(name)) for name in names}
+    t = totals(terms)
+    document["totals"] = {
+        "currency": currency,
+        "goods_total": _json_value(t.goods_total),
+        "shipping_fee": _json_value(t.shipping_fee),
+        "total": _json_value(t.total),
+    }
+    return document
+
+
+def digest(document: dict) -> str:
+    """SHA-256 of the canonical JSON: sorted keys, no spaces, UTF-8."""
+    encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def diff(before: dict, after: dict) -> list[dict]:
+    """Field-by-field changes between two canonical documents.
+
+    Each change: ``module``, ``field``, ``change`` (changed, added or removed), ``before``,
+    ``after``; product-line changes also carry ``line_key`` and ``line`` (the item name).
+    Lines are matched by their key, so a reordered line is not a change.
+    """
+    changes = []
+    before_lines = {line["key"]: line for line in before["product"]["lines"]}
+    after_lines = {line["key"]: line for line in after["product"]["lines"]}
+    for key, line in after_lines.items():
+        old = before_lines.get(key)
+        if old is None:
+            changes.append(_line_change("added", key, line["name"], None, line))
+            continue
+        for name in (*LINE_FIELDS, "line_total"):
+            if old.get(name) != line.get(name):
+                change = _line_change("changed", key, line["name"], old.get(name), line.get(name))
+                change["field"] = name
+                changes.append(change)
+    for key, line in before_lines.items():
+        if key not in after_lines:
+            changes.append(_line_change("removed", key, line["name"], line, None))
+    for module in (*MODULE_FIELDS, "totals"):
+        for name, value in after[module].items():
+            old = before[module].get(name)
+            if old != value:
+                changes.append(
+                    {
+                        "module": module,
+                        "field": name,
+                        "change": "changed",
+                        "before": old,
+                        "after": value,
+                    }
+                )
+    return changes
+
+
+def _line_change(change: str, key: str, name: str, before, after) -> dict:
+    return {
+        "module": "product",
+        "field": "line",
+        "change": change,
+        "line_key": key,
+        "line": name,
+        "before": before,
+        "after": after,
+    }
+
+
+def changed_field_labels(changes: list[dict]) -> list[str]:
+    """Distinct human labels of what changed, for messages such as 'unit price, Incoterm'."""
+    seen = []
+    for change in changes:
+        if change["module"] == "totals" or change["field"] == "line_total":
+            continue
+        name = change["field"]
+        text = label(name) if change["change"] == "changed" else f"{change['change']} line"
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
+def from_order(order) -> dict:
+    """The terms of a saved order (reads ``order.lines`` through the prefetch cache)."""
+    terms = {name: _json_value(getattr(order, name)) for name in ORDER_FIELDS}
+    terms.update({name: getattr(order, name) for name in ("shipping_fee", "delivery_date")})
+    terms["lines"] = [
+        {"key": str(line.key), **{name: getattr(line, name) for name in LINE_FIELDS}}
+        for line in order.lines.all()
+    ]
+    return terms

@@ -1,0 +1,93 @@
+"""Orders built through the real services, so every state has its events, revisions and seal."""
+
+from decimal import Decimal
+
+from inquiries.tests.factories import InquiryFactory
+from orders import services
+from orders.models import OrderStatus
+
+
+def complete_values(order=None, **overrides) -> dict:
+    """Complete terms: one line of 1,000 pieces at 4.80 USD, FOB Ningbo to Hamburg."""
+    lines = [
+        {
+            "name": "Stainless steel water bottle",
+            "specification": "750 ml, logo printed",
+            "quantity": "1000",
+            "unit": "piece",
+            "unit_price": "4.80",
+        }
+    ]
+    if order is not None:
+        lines[0]["key"] = str(order.lines.all()[0].key)
+        lines[0]["product_id"] = order.lines.all()[0].product_id
+    values = {
+        "lines": lines,
+        "incoterm": "FOB",
+        "shipping_method": "sea",
+        "origin_country": "CN",
+        "origin_port": "Ningbo",
+        "destination_country": "DE",
+        "destination_address": "Port of Hamburg",
+        "shipping_fee": "350.00",
+        "packaging": "Individual boxes, 24 per carton",
+        "delivery_lead_days": 30,
+        "currency": "USD",
+        "payment_method": "tt",
+        "initial_payment_percent": 30,
+        "balance_due": "before_shipment",
+        "payment_deadline_days": 14,
+        "buyer_contact_name": "Anna Buyer",
+        "buyer_contact_email": "anna@buyer.example",
+        "buyer_contact_phone": "+49 40 1111",
+        "seller_contact_name": "Li Seller",
+        "seller_contact_email": "li@seller.example",
+        "seller_contact_phone": "+86 574 2222",
+    }
+    values.update(overrides)
+    return values
+
+
+def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complete=True):
+    """An order between the two users' companies, walked to ``status`` through the services."""
+    inquiry = InquiryFactory(
+        negotiation__buyer_company=buyer.company,
+        negotiation__seller_company=seller.company,
+        negotiation__product=product,
+        product=product,
+        sender=buyer,
+    )
+    order = services.order_create_draft(inquiry_id=inquiry.pk, actor=seller)
+    if complete or status != OrderStatus.DRAFT:
+        order = services.order_modify(
+            order_id=order.pk, actor=seller, version=order.version, values=complete_values(order)
+        )
+    if status == OrderStatus.DRAFT:
+        return _fresh(order)
+    if status == OrderStatus.BUYER_CONFIRMED:
+        order = services.order_confirm(order_id=order.pk, actor=seller, version=order.version)
+        order = services.order_modify(
+            order_id=order.pk,
+            actor=buyer,
+            version=order.version,
+            values=complete_values(_fresh(order), shipping_fee="300.00"),
+        )
+        return _fresh(order)
+    order = services.order_confirm(order_id=order.pk, actor=seller, version=order.version)
+    if status == OrderStatus.SELLER_CONFIRMED:
+        return _fresh(order)
+    if status == OrderStatus.CANCELLED:
+        order = services.order_cancel(
+            order_id=order.pk, actor=buyer, version=order.version, reason="Found another supplier"
+        )
+        return _fresh(order)
+    order = services.order_confirm(order_id=order.pk, actor=buyer, version=order.version)
+    if status == OrderStatus.PAID:
+        order = services.order_mark_paid(order_id=order.pk, amount=str(Decimal("5150.00")))
+    return _fresh(order)
+
+
+def _fresh(order):
+    from orders.models import Order
+
+    return Order.objects.select_related("negotiation").prefetch_related("lines").get(pk=order.pk)
