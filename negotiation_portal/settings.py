@@ -101,9 +101,9 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file-based test database, so that a live server in a child process (browser tests)
-    # sees the same data as the test.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
+    # In-memory for the test suite; browser tests name a file (TEST_DATABASE_NAME or their
+    # conftest) so that a live server in a child process sees the same data as the test.
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
