@@ -311,7 +311,7 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
 
 @transaction.atomic
 def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
-    """Changes the terms, based on ``version``.
+    """Changes the terms, based on ``version``; fields not given keep their value.
 
     draft -> draft (seller; incomplete terms allowed). seller_confirmed / buyer_confirmed ->
     the modifier's confirmation (the side that must act modifies; the waiting side revises its
@@ -321,7 +321,8 @@ def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
     side = _side(actor, order)
     _check_version(order, version)
     target = _target(order, "modify", side)
-    terms = order_terms.clean(values)
+    # Fields left out keep their current value; ``lines``, when given, replaces all lines.
+    terms = order_terms.clean({**order_terms.from_order(order), **values})
     _check_products(terms["lines"], order.negotiation.seller_company_id)
     if target != S.DRAFT:
         _require_complete(terms)
