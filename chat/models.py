@@ -1,1 +1,133 @@
-from django.db import models  # noqa: F401
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inquiries.models import Negotiation
+
+BODY_MAX_LENGTH = 5000
+
+
+class Conversation(models.Model):
+    """The chat of one negotiation; its row is the lock that orders the messages.
+
+    Every write locks this row first, so within a negotiation messages commit in the order of
+    their ids, ``seq`` counts 1, 2, 3 ... without holes, and an ``after_id`` cursor never skips
+    a message that commits late.
+    """
+
+    negotiation = models.OneToOneField(
+        Negotiation, on_delete=models.CASCADE, primary_key=True, related_name="conversation"
+    )
+    last_seq = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Chat of negotiation #{self.negotiation_id}"
+
+
+def attachment_path(message: "Message", filename: str) -> str:
+    # The stored name is random: the user's file name is kept only as a label.
+    extension = {"application/pdf": "pdf"}.get(
+        message.attachment_type, message.attachment_type.removeprefix("image/")
+    )
+    return f"chat/{message.negotiation_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        SYSTEM = "system", _("System")
+        ATTACHMENT = "attachment", _("Attachment")
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveIntegerField(editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chat_messages",
+    )
+    # The sender's side when the message was written ("" for system messages); unread counts
+    # and read receipts compare sides, which stay right if the sender later changes company.
+    side = models.CharField(max_length=6, blank=True)
+    body = models.TextField(_("message"), max_length=BODY_MAX_LENGTH, blank=True)
+    client_id = models.CharField(max_length=64, blank=True)
+    attachment = models.FileField(upload_to=attachment_path, blank=True, max_length=300)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=40, blank=True)
+    attachment_size = models.PositiveIntegerField(null=True, blank=True)
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    order_version = models.PositiveIntegerField(null=True, blank=True)
+    order_event = models.OneToOneField(
+        "orders.OrderEvent",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="chat_message",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        ordering = ["negotiation", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "sender", "client_id"],
+                condition=Q(sender__isnull=False) & ~Q(client_id=""),
+                name="chat_message_client_id_once",
+            ),
+            models.UniqueConstraint(fields=["negotiation", "seq"], name="chat_message_seq_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["text", "system", "attachment"]), name="chat_message_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="system", sender__isnull=True)
+                | (~Q(kind="system") & Q(sender__isnull=False)),
+                name="chat_message_system_has_no_sender",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.negotiation_id}/{self.seq} {self.body[:40]}"
+
+
+class ReadMarker(models.Model):
+    """How far a user has read a conversation (the id of the last message seen)."""
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=6)
+    last_read_id = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["negotiation", "user"], name="chat_read_marker_once")
+        ]
+        indexes = [models.Index(fields=["negotiation", "side", "last_read_id"])]
+
+    def __str__(self):
+        return f"{self.user_id} read #{self.negotiation_id} up to {self.last_read_id}"
+
+
+class Presence(models.Model):
+    """One open chat socket; rows whose heartbeat is older than the timeout count as gone."""
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=6)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["negotiation", "side", "seen_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} on #{self.negotiation_id}"

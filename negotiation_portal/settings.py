@@ -259,3 +259,8 @@ PAYMENT_PROVIDERS = env.list(
     "PAYMENT_PROVIDERS",
     default=["payments.providers.BankTransferProvider", "payments.providers.SandboxCardProvider"],
 )
+
+# chat
+CHAT_PRESENCE_TIMEOUT = 60  # seconds without a heartbeat after which a socket counts as gone
+CHAT_HEARTBEAT_SECONDS = 20  # how often the client pings (and catches up)
+CHAT_MAX_FRAME_BYTES = 64 * 1024

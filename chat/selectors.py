@@ -1,0 +1,144 @@
+"""Reads of the chat, each with the access check (outsiders: NotFound)."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Company, Side
+from common.errors import NotFound
+from inquiries.models import Negotiation
+from inquiries.selectors import negotiation_get_for_user, negotiation_visibility
+
+from chat.models import Message, Presence, ReadMarker
+
+PAGE_MAX = 200
+
+
+def side_in(user, negotiation: Negotiation) -> str | None:
+    """``buyer`` or ``seller`` for members of the two companies; None for staff and others."""
+    company_id = getattr(user, "company_id", None)
+    if company_id is None:
+        return None
+    if company_id == negotiation.buyer_company_id:
+        return Side.BUYER
+    if company_id == negotiation.seller_company_id:
+        return Side.SELLER
+    return None
+
+
+def other_side(side: str | None) -> str | None:
+    return {Side.BUYER: Side.SELLER, Side.SELLER: Side.BUYER}.get(side)
+
+
+def conversation_get_for_user(*, user, negotiation_id: int) -> Negotiation:
+    """The negotiation whose chat the user may read (members of both companies, staff)."""
+    if not user.is_authenticated or not user.is_active:
+        raise NotFound("No such negotiation.")
+    return negotiation_get_for_user(user=user, negotiation_id=negotiation_id)
+
+
+def _messages():
+    return Message.objects.select_related("sender", "order")
+
+
+def messages_after(*, user, negotiation_id: int, after_id: int = 0, limit: int = 100) -> list:
+    """Up to ``limit`` messages with an id above ``after_id``, oldest first."""
+    conversation_get_for_user(user=user, negotiation_id=negotiation_id)
+    limit = max(1, min(limit, PAGE_MAX))
+    return list(
+        _messages()
+        .filter(negotiation_id=negotiation_id, pk__gt=max(after_id, 0))
+        .order_by("pk")[:limit]
+    )
+
+
+def messages_latest(*, user, negotiation_id: int, before_id: int | None = None, limit: int = 50):
+    """The ``limit`` newest messages (below ``before_id`` if given), oldest first."""
+    conversation_get_for_user(user=user, negotiation_id=negotiation_id)
+    limit = max(1, min(limit, PAGE_MAX))
+    qs = _messages().filter(negotiation_id=negotiation_id)
+    if before_id is not None:
+        qs = qs.filter(pk__lt=before_id)
+    return list(reversed(qs.order_by("-pk")[:limit]))
+
+
+def message_get_for_user(*, user, message_id: int) -> Message:
+    """A message of a conversation the user may read (for attachment downloads)."""
+    if not user.is_authenticated or not user.is_active:
+        raise NotFound("No such message.")
+    message = (
+        _messages()
+        .filter(negotiation_visibility(user, prefix="negotiation__"), pk=message_id)
+        .first()
+    )
+    if message is None:
+        raise NotFound("No such message.")
+    return message
+
+
+def unread_counts(*, user, negotiation_ids: list[int]) -> dict[int, int]:
+    """Messages from the other side and the system the user has not read, per negotiation.
+
+    One query. Negotiations the user may not see, and those with nothing unread, are left out
+    of the result (read a missing key as 0).
+    """
+    if not negotiation_ids or not user.is_authenticated:
+        return {}
+    marker = ReadMarker.objects.filter(
+        negotiation_id=OuterRef("negotiation_id"), user_id=user.pk
+    ).values("last_read_id")[:1]
+    qs = Message.objects.filter(
+        negotiation_visibility(user, prefix="negotiation__"),
+        negotiation_id__in=list(negotiation_ids),
+    )
+    if user.company_id:
+        # Colleagues' messages are never unread to me. The side comes from a subquery so that
+        # the count stays one query whether or not user.company is loaded.
+        own_side = Company.objects.filter(pk=user.company_id).values("side")[:1]
+        qs = qs.exclude(side=Subquery(own_side))
+    rows = (
+        qs.annotate(read_up_to=Coalesce(Subquery(marker), Value(0)))
+        .filter(pk__gt=F("read_up_to"))
+        .values("negotiation_id")
+        .annotate(unread=Count("pk"))
+        .order_by()
+    )
+    return {row["negotiation_id"]: row["unread"] for row in rows}
+
+
+def read_state(*, negotiation_id: int) -> dict[str, int]:
+    """The last message id each side has read (the furthest reader of the side counts)."""
+    rows = (
+        ReadMarker.objects.filter(negotiation_id=negotiation_id, side__in=Side.values)
+        .values("side")
+        .annotate(last=Max("last_read_id"))
+        .order_by()
+    )
+    state = {side: 0 for side in Side.values}
+    state.update({row["side"]: row["last"] for row in rows})
+    return state
+
+
+def read_marker_of(*, user, negotiation_id: int) -> int:
+    return (
+        ReadMarker.objects.filter(negotiation_id=negotiation_id, user_id=user.pk)
+        .values_list("last_read_id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def presence_cutoff() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.CHAT_PRESENCE_TIMEOUT)
+
+
+def side_online(*, negotiation_id: int, side: str | None) -> bool:
+    """Whether a member of ``side`` has the chat open (a socket with a recent heartbeat)."""
+    if side is None:
+        return False
+    return Presence.objects.filter(
+        Q(negotiation_id=negotiation_id, side=side, seen_at__gte=presence_cutoff())
+    ).exists()
