@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Company, User
+
+
+class MemberInline(admin.TabularInline):
+    model = User
+    fields = ("username", "first_name", "last_name", "email", "is_active", "last_active_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = (
+        "legal_name",
+        "side",
+        "country",
+        "city",
+        "business_type",
+        "employees",
+        "verified",
+        "created_at",
+    )
+    list_filter = ("side", "verified", "business_type", "country")
+    search_fields = ("legal_name", "city", "main_products", "website")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "created_at"
+    actions = ("mark_verified", "mark_unverified")
+    inlines = (MemberInline,)
+    fieldsets = (
+        (None, {"fields": ("side", "legal_name", "verified")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "country",
+                    "city",
+                    "business_type",
+                    "year_established",
+                    "employees",
+                    "main_products",
+                    "website",
+                )
+            },
+        ),
+        (_("Audit"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.action(description=_("Mark selected companies as verified"))
+    def mark_verified(self, request, queryset):
+        updated = queryset.update(verified=True)
+        self.message_user(request, _("%(count)d companies verified.") % {"count": updated})
+
+    @admin.action(description=_("Mark selected companies as not verified"))
+    def mark_unverified(self, request, queryset):
+        updated = queryset.update(verified=False)
+        self.message_user(request, _("%(count)d companies unverified.") % {"count": updated})
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "company",
+        "is_staff",
+        "is_active",
+        "last_active_at",
+    )
+    list_filter = ("is_staff", "is_superuser", "is_active", "company__side")
+    list_select_related = ("company",)
+    search_fields = ("username", "first_name", "last_name", "email", "company__legal_name")
+    raw_id_fields = ("company",)
+    readonly_fields = ("last_active_at", "last_login", "date_joined")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Company"), {"fields": ("company", "phone", "last_active_at")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Company"), {"fields": ("email", "first_name", "last_name", "company", "phone")}),
+    )

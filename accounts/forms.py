@@ -1,0 +1,108 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import Company, Side, User
+from common.errors import RateLimited
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form; the rate limit and the password check run in the service."""
+
+    rate_limited: RateLimited | None = None
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = services.login_authenticate(
+                    request=self.request, username=username, password=password
+                )
+            except RateLimited as exc:
+                self.rate_limited = exc
+                raise ValidationError(exc.message, code="rate_limited")
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class CompanySignupForm(forms.ModelForm):
+    side = forms.TypedChoiceField(
+        label=_("My company is a"),
+        choices=Side.choices,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Company
+        fields = services.COMPANY_SIGNUP_FIELDS
+        widgets = {
+            "main_products": forms.Textarea(attrs={"rows": 3}),
+            "year_established": forms.NumberInput(attrs={"min": 1800}),
+        }
+        help_texts = {
+            "main_products": _("What you make or buy, and the markets you serve."),
+        }
+
+
+class UserSignupForm(forms.ModelForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = services.USER_SIGNUP_FIELDS
+        labels = {"email": _("E-mail")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service refuses them when empty; marking them here only helps the browser.
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        return cleaned
+
+    def user_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in services.USER_SIGNUP_FIELDS}
+        data["password"] = self.cleaned_data.get("password1")
+        return data
+
+
+class CompanyProfileForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = services.COMPANY_PROFILE_FIELDS
+        widgets = {"main_products": forms.Textarea(attrs={"rows": 3})}
+
+
+def add_service_errors(errors: dict, forms_by_field: list[forms.Form]) -> None:
+    """Shows a service's ValidationFailed errors on the form field of the same name."""
+    aliases = {"password": "password1"}
+    for name, messages in errors.items():
+        name = aliases.get(name, name)
+        target = next((form for form in forms_by_field if name in form.fields), None)
+        for message in messages:
+            if target is None:
+                forms_by_field[0].add_error(None, message)
+            else:
+                target.add_error(name, message)

@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import selectors, services
+from accounts.forms import (
+    CompanyProfileForm,
+    CompanySignupForm,
+    LoginForm,
+    UserSignupForm,
+    add_service_errors,
+)
+from common.errors import NotAllowed, ValidationFailed
+
+
+def _safe_next(request) -> str | None:
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    company_form = CompanySignupForm(request.POST or None, prefix="company")
+    user_form = UserSignupForm(request.POST or None, prefix="user")
+    if request.method == "POST" and company_form.is_valid() and user_form.is_valid():
+        try:
+            user = services.company_signup(
+                company_data=company_form.cleaned_data, user_data=user_form.user_data()
+            )
+        except ValidationFailed as exc:
+            add_service_errors(exc.errors, [company_form, user_form])
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your company account is ready."))
+            return redirect(_safe_next(request) or "home")
+    status = 400 if request.method == "POST" else 200
+    context = {"company_form": company_form, "user_form": user_form, "next": _safe_next(request)}
+    return render(request, "registration/signup.html", context, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.rate_limited is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.rate_limited.retry_after)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "registration/logged_out.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    subject_template_name = "emails/password_reset.subject.txt"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_profile(request):
+    if not request.user.company_id:
+        raise Http404(_("You do not belong to a company."))
+    company = selectors.company_profile(company_id=request.user.company_id)
+    form = CompanyProfileForm(
+        request.POST or None, initial=model_to_dict(company, fields=CompanyProfileForm.Meta.fields)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update(
+                company_id=company.pk, actor=request.user, values=form.cleaned_data
+            )
+        except NotAllowed:
+            raise Http404()
+        except ValidationFailed as exc:
+            add_service_errors(exc.errors, [form])
+        else:
+            messages.success(request, _("Your company profile was saved."))
+            return redirect("accounts:company_profile")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "accounts/company_profile.html", {"company": company, "form": form}, status=status
+    )
