@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Creates .venv when it is missing and installs requirements-dev.txt (which includes
+# requirements.txt) only when the requirements files changed since the last install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3.11}"
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    PYTHON=python3
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+        echo "bootstrap: Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2
+        exit 1
+    fi
+    echo "bootstrap: creating .venv with $("$PYTHON" --version)"
+    "$PYTHON" -m venv .venv
+fi
+
+# The stamp holds a hash of the requirements files: a change in either reinstalls.
+stamp=.venv/.requirements.sha256
+wanted="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
+    echo "bootstrap: installing requirements-dev.txt into .venv"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    echo "$wanted" >"$stamp"
+fi
