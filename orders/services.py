@@ -49,6 +49,8 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "record_initial_payment": {S.AWAITING_PAYMENT: {SYSTEM: S.AWAITING_PAYMENT}},
     "mark_paid": {S.AWAITING_PAYMENT: {SYSTEM: S.PAID}},
     "mark_overdue": {S.AWAITING_PAYMENT: {SYSTEM: S.AWAITING_PAYMENT}},
+    # Only once the payment is overdue (order_cancel_overdue checks overdue_at).
+    "cancel_overdue": {S.AWAITING_PAYMENT: {Side.SELLER: S.CANCELLED}},
 }
 
 CONFIRMED_BY = {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED}
@@ -60,9 +62,12 @@ order_event_recorded = django.dispatch.Signal()
 
 def allowed_actions(order: Order, side: str | None) -> set[str]:
     """The actions a side may take on the order now (for pages and the API)."""
-    return {
+    actions = {
         action for action, sources in TRANSITIONS.items() if side in sources.get(order.status, {})
     }
+    if order.overdue_at is None:
+        actions.discard("cancel_overdue")
+    return actions
 
 
 def _target(order: Order, action: str, side: str | None) -> str:
@@ -381,11 +386,7 @@ def order_confirm(*, order_id: int, actor, version: int) -> Order:
 @transaction.atomic
 def order_cancel(*, order_id: int, actor, version: int, reason: str) -> Order:
     """Either side cancels, with a reason, any time before awaiting_payment."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": ["Say why the order is cancelled."]})
-    if len(reason) > 1000:
-        raise ValidationFailed({"reason": ["At most 1,000 characters."]})
+    reason = _clean_cancel_reason(reason)
     order = selectors.order_get_for_user(user=actor, order_id=order_id)
     side = _side(actor, order)
     _check_version(order, version)
@@ -400,6 +401,40 @@ def order_cancel(*, order_id: int, actor, version: int, reason: str) -> Order:
         actor=actor,
         side=side,
         data={"reason": reason},
+        now=now,
+    )
+    return order
+
+
+def _clean_cancel_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why the order is cancelled."]})
+    if len(reason) > 1000:
+        raise ValidationFailed({"reason": ["At most 1,000 characters."]})
+    return reason
+
+
+@transaction.atomic
+def order_cancel_overdue(*, order_id: int, actor, version: int, reason: str) -> Order:
+    """awaiting_payment -> cancelled: the seller cancels once the payment is overdue."""
+    reason = _clean_cancel_reason(reason)
+    order = selectors.order_get_for_user(user=actor, order_id=order_id)
+    side = _side(actor, order)
+    _check_version(order, version)
+    target = _target(order, "cancel_overdue", side)
+    if order.overdue_at is None:
+        raise InvalidTransition("The payment is not overdue yet: the order cannot be cancelled.")
+    now = timezone.now()
+    order = _apply(
+        order, version=version, target=target, now=now, cancelled_at=now, cancel_reason=reason
+    )
+    _record(
+        order,
+        type=OrderEvent.Type.CANCELLED,
+        actor=actor,
+        side=side,
+        data={"reason": reason, "overdue": True},
         now=now,
     )
     return order
