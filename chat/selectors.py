@@ -8,11 +8,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Company, Side
+from chat.models import Message, Presence, ReadMarker
 from common.errors import NotFound
 from inquiries.models import Negotiation
 from inquiries.selectors import negotiation_get_for_user, negotiation_visibility
-
-from chat.models import Message, Presence, ReadMarker
 
 PAGE_MAX = 200
 
@@ -38,6 +37,21 @@ def conversation_get_for_user(*, user, negotiation_id: int) -> Negotiation:
     if not user.is_authenticated or not user.is_active:
         raise NotFound("No such negotiation.")
     return negotiation_get_for_user(user=user, negotiation_id=negotiation_id)
+
+
+def conversation_access(*, user_id: int, negotiation_id: int):
+    """Fresh from the database: the active user and the negotiation, or NotFound.
+
+    Sockets call this on every frame, so that a user removed from a company or deactivated
+    loses access at once, not only at the next connect.
+    """
+    from accounts.models import User
+
+    user = User.objects.select_related("company").filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise NotFound("No such negotiation.")
+    negotiation = conversation_get_for_user(user=user, negotiation_id=negotiation_id)
+    return user, negotiation
 
 
 def _messages():
@@ -117,7 +131,7 @@ def read_state(*, negotiation_id: int) -> dict[str, int]:
         .annotate(last=Max("last_read_id"))
         .order_by()
     )
-    state = {side: 0 for side in Side.values}
+    state = dict.fromkeys(Side.values, 0)
     state.update({row["side"]: row["last"] for row in rows})
     return state
 

@@ -1,3 +1,5 @@
 """WebSocket routes; each app that has a consumer adds its patterns here."""
 
-websocket_urlpatterns = []
+from chat.routing import websocket_urlpatterns as chat_websocket_urlpatterns
+
+websocket_urlpatterns = [*chat_websocket_urlpatterns]

@@ -1,0 +1,90 @@
+"""Signal receivers: order events become system messages; logout closes sockets."""
+
+import logging
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chat import services
+from common.money import format_money
+
+logger = logging.getLogger(__name__)
+
+
+def _side_label(side: str) -> str:
+    return {"buyer": _("Buyer"), "seller": _("Seller")}.get(side, _("The portal"))
+
+
+def _other_label(side: str) -> str:
+    return {"buyer": _("the seller"), "seller": _("the buyer")}.get(side, "")
+
+
+def system_text(event) -> str:
+    """The sentence a system message shows for an order event."""
+    order = event.order
+    side = event.actor_side
+    values = {
+        "side": _side_label(side),
+        "other": _other_label(side),
+        "version": event.version,
+        "changed": ", ".join(event.data.get("changed") or []) or _("no terms"),
+        "reason": event.data.get("reason", ""),
+    }
+    amount = event.data.get("amount")
+    if amount is not None:
+        values["amount"] = format_money(amount, order.currency)
+    texts = {
+        "created": _("Seller drafted the letter of intent (version %(version)s)."),
+        "started": _(
+            "Buyer started the order and confirmed version %(version)s: waiting for the seller."
+        ),
+        "draft_saved": _("Seller updated the draft: %(changed)s."),
+        "confirmed": _("%(side)s confirmed version %(version)s: waiting for %(other)s."),
+        "modified": _(
+            "%(side)s modified the order: %(changed)s. Version %(version)s waits for %(other)s."
+        ),
+        "agreed": _("Both parties confirmed version %(version)s: awaiting payment."),
+        "cancelled": _("%(side)s cancelled: %(reason)s"),
+        "payment_recorded": _("Initial payment received (%(amount)s)."),
+        "paid": _("Paid in full (%(amount)s)."),
+        "overdue": _("The payment is overdue."),
+    }
+    template = texts.get(event.type)
+    if template is None:
+        return event.get_type_display()
+    return template % values
+
+
+def post_order_event(sender, event, **kwargs):
+    """Every order event of a negotiation shows in its conversation, linking to the version."""
+    # The order's own transaction has already committed: a failure here must not turn the
+    # order change into an error for the user who made it.
+    try:
+        with translation.override("en"):
+            text = system_text(event)
+        services.system_message_post(
+            negotiation_id=event.order.negotiation_id,
+            text=text,
+            order_id=event.order_id,
+            version=event.version,
+            event_id=event.pk,
+        )
+    except Exception:
+        logger.exception("chat: no system message for order event %s", event.pk)
+
+
+def close_sockets_on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        services.user_sockets_close(user_id=user.pk, reason="logout")
+
+
+def recheck_access_on_user_change(sender, instance, created, update_fields=None, **kwargs):
+    if created:
+        return
+    if update_fields is not None and not {"company", "company_id", "is_active"} & set(
+        update_fields
+    ):
+        return
+    user_id = instance.pk
+    transaction.on_commit(lambda: services.user_access_recheck(user_id=user_id))

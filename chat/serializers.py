@@ -1,0 +1,70 @@
+"""The JSON shape of a chat message, shared by the WebSocket frames and the REST API."""
+
+from django.urls import NoReverseMatch, reverse
+from rest_framework import serializers
+
+from chat.models import BODY_MAX_LENGTH, Message
+
+
+def version_url(negotiation_id: int, version: int | None) -> str | None:
+    """Where a system message links to: the workspace showing that version of the order."""
+    try:
+        url = reverse("inquiries:workspace", args=[negotiation_id])
+    except NoReverseMatch:
+        return None
+    return f"{url}?version={version}" if version else url
+
+
+def message_data(message: Message) -> dict:
+    sender = message.sender
+    data = {
+        "id": message.pk,
+        "seq": message.seq,
+        "negotiation": message.negotiation_id,
+        "kind": message.kind,
+        "side": message.side or None,
+        "sender": ({"id": sender.pk, "name": sender.display_name} if sender is not None else None),
+        "body": message.body,
+        "client_id": message.client_id or None,
+        "created_at": message.created_at.isoformat(),
+        "attachment": None,
+        "order": None,
+    }
+    if message.attachment:
+        data["attachment"] = {
+            "name": message.attachment_name,
+            "content_type": message.attachment_type,
+            "size": message.attachment_size,
+            "url": reverse("chat:attachment", args=[message.pk]),
+        }
+    if message.order_id:
+        data["order"] = {
+            "id": message.order_id,
+            "version": message.order_version,
+            "url": version_url(message.negotiation_id, message.order_version),
+        }
+    return data
+
+
+class MessageSerializer(serializers.BaseSerializer):
+    """Output only: the same dict the WebSocket sends."""
+
+    def to_representation(self, instance):
+        return message_data(instance)
+
+
+class MessagePostSerializer(serializers.Serializer):
+    body = serializers.CharField(
+        max_length=BODY_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
+    )
+    client_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    attachment = serializers.FileField(required=False, allow_empty_file=False)
+
+
+class ReadSerializer(serializers.Serializer):
+    last_id = serializers.IntegerField(min_value=0)
+
+
+class MessageListQuerySerializer(serializers.Serializer):
+    after_id = serializers.IntegerField(min_value=0, required=False, default=0)
+    limit = serializers.IntegerField(min_value=1, max_value=200, required=False, default=100)
