@@ -32,7 +32,7 @@ def negotiations_for_user(
     ``state`` is an order state, or ``inquiry`` for negotiations without an order yet;
     ``counterpart`` matches the other company's name; dates bound the last activity.
     """
-    from orders.models import OrderStatus
+    from orders.selectors import HIDDEN_FROM_BUYER
 
     qs = (
         Negotiation.objects.filter(negotiation_visibility(user))
@@ -40,7 +40,7 @@ def negotiations_for_user(
         .order_by("-last_activity_at", "-pk")
     )
     # A buyer does not see the seller's draft: to him that negotiation is still an inquiry.
-    hidden_draft = Q(order__status=OrderStatus.DRAFT, buyer_company_id=user.company_id)
+    hidden_draft = Q(order__status__in=HIDDEN_FROM_BUYER, buyer_company_id=user.company_id)
     if user.is_staff:
         hidden_draft = Q(pk__in=[])
     if state == "inquiry":

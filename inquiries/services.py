@@ -75,9 +75,9 @@ def inquiry_create(
         raise ValidationFailed({"seller_company_id": ["Choose a product or a seller."]})
     elif not Company.objects.filter(pk=seller_company_id, side=Side.SELLER).exists():
         raise ValidationFailed({"seller_company_id": ["No such seller."]})
+    if product and not values.get("unit"):
+        values = {**values, "unit": product.unit}
     cleaned = _clean_inquiry(values)
-    if product and not cleaned.get("unit"):
-        cleaned["unit"] = product.unit
     negotiation = Negotiation.objects.create(
         buyer_company_id=actor.company_id,
         seller_company_id=seller_company_id,

@@ -1,1 +1,242 @@
-urlpatterns = []
+"""REST API for orders: thin views, one service or selector call each."""
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.errors import ValidationFailed
+from orders import selectors, services
+from orders import serializers as s
+
+CONFLICT = OpenApiResponse(
+    s.ConflictSerializer,
+    description="The order has moved on (stale version) or is in a state that does not allow "
+    "this action; nothing changed. The body carries the current version and state.",
+)
+BAD_INPUT = OpenApiResponse(
+    description="Field-level errors: {field: [messages]}; product-line errors under `lines` as "
+    "a list with one object per line; an incomplete order gives {missing: {module: [fields]}}."
+)
+NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="No such order visible to you.")
+FORBIDDEN = OpenApiResponse(
+    s.ErrorSerializer, description="You are a party but it is not your turn for this action."
+)
+
+
+def _order_response(request, order_id: int, code=status.HTTP_200_OK) -> Response:
+    order = selectors.order_detail_for_user(user=request.user, order_id=order_id)
+    return Response(s.OrderSerializer(order, context={"request": request}).data, status=code)
+
+
+class OrderListCreateApi(ListAPIView):
+    serializer_class = s.OrderListSerializer
+
+    def get_queryset(self):
+        return selectors.orders_for_user(self.request.user).order_by("-updated_at", "-pk")
+
+    @extend_schema(
+        summary="List the orders you can see", responses=s.OrderListSerializer(many=True)
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Draft a letter of intent from an inquiry (seller)",
+        request=s.CreateDraftInputSerializer,
+        responses={
+            201: s.OrderSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request):
+        data = _valid(s.CreateDraftInputSerializer, request)
+        order = services.order_create_draft(inquiry_id=data["inquiry_id"], actor=request.user)
+        return _order_response(request, order.pk, status.HTTP_201_CREATED)
+
+
+class OrderStartApi(APIView):
+    @extend_schema(
+        summary="Start Order: the buyer's complete order, born buyer_confirmed",
+        request=s.StartOrderInputSerializer,
+        responses={201: s.OrderSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def post(self, request):
+        data = _valid(s.StartOrderInputSerializer, request)
+        product_id = data.pop("product_id")
+        order = services.order_start(actor=request.user, product_id=product_id, values=data)
+        return _order_response(request, order.pk, status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(APIView):
+    @extend_schema(
+        summary="An order with completion, missing fields, revisions and timeline",
+        responses={200: s.OrderSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, order_id: int):
+        return _order_response(request, order_id)
+
+
+class OrderModifyApi(APIView):
+    @extend_schema(
+        summary="Modify the terms, based on a version",
+        description="In draft (seller) the draft is saved, complete or not. Otherwise the "
+        "modified order must be complete and becomes your unilateral confirmation. Fields left "
+        "out keep their value; `lines`, when given, replaces all lines (keep each line's `key`).",
+        request=s.ModifyInputSerializer,
+        responses={
+            200: s.OrderSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, order_id: int):
+        data = _valid(s.ModifyInputSerializer, request)
+        version = data.pop("version")
+        services.order_modify(order_id=order_id, actor=request.user, version=version, values=data)
+        return _order_response(request, order_id)
+
+
+class OrderConfirmApi(APIView):
+    @extend_schema(
+        summary="Confirm the version you were shown",
+        request=s.VersionInputSerializer,
+        responses={
+            200: s.OrderSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, order_id: int):
+        data = _valid(s.VersionInputSerializer, request)
+        services.order_confirm(order_id=order_id, actor=request.user, version=data["version"])
+        return _order_response(request, order_id)
+
+
+class OrderCancelApi(APIView):
+    @extend_schema(
+        summary="Cancel, with a reason, before both parties confirmed",
+        request=s.CancelInputSerializer,
+        responses={
+            200: s.OrderSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, order_id: int):
+        data = _valid(s.CancelInputSerializer, request)
+        services.order_cancel(
+            order_id=order_id, actor=request.user, version=data["version"], reason=data["reason"]
+        )
+        return _order_response(request, order_id)
+
+
+class RevisionListApi(ListAPIView):
+    serializer_class = s.RevisionSummarySerializer
+
+    def get_queryset(self):
+        return selectors.revisions_for_user(
+            user=self.request.user, order_id=self.kwargs["order_id"]
+        )
+
+    @extend_schema(
+        summary="Every confirmed or modified version",
+        responses={200: s.RevisionSummarySerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class RevisionDetailApi(APIView):
+    @extend_schema(
+        summary="One revision with its complete canonical terms",
+        responses={200: s.RevisionSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, order_id: int, version: int):
+        revision = selectors.revision_get_for_user(
+            user=request.user, order_id=order_id, version=version
+        )
+        return Response(s.RevisionSerializer(revision).data)
+
+
+class OrderDiffApi(APIView):
+    @extend_schema(
+        summary="Field-by-field changes between two versions",
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="The earlier version."),
+            OpenApiParameter(
+                "to", int, required=False, description="The later version (default: current)."
+            ),
+        ],
+        responses={200: s.DiffSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+    )
+    def get(self, request, order_id: int):
+        versions = {}
+        for name in ("from", "to"):
+            raw = request.query_params.get(name)
+            if raw is None and name == "to":
+                continue
+            try:
+                versions[name] = int(raw)
+            except (TypeError, ValueError):
+                raise ValidationFailed({name: ["Give a version number."]})
+        if "to" not in versions:
+            versions["to"] = selectors.order_get_for_user(
+                user=request.user, order_id=order_id
+            ).version
+        result = selectors.revision_diff_for_user(
+            user=request.user,
+            order_id=order_id,
+            from_version=versions["from"],
+            to_version=versions["to"],
+        )
+        return Response(s.DiffSerializer(result).data)
+
+
+class TimelineApi(ListAPIView):
+    serializer_class = s.EventSerializer
+
+    def get_queryset(self):
+        return selectors.timeline_for_user(user=self.request.user, order_id=self.kwargs["order_id"])
+
+    @extend_schema(
+        summary="The order's events, oldest first",
+        responses={200: s.EventSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+urlpatterns = [
+    path("orders/", OrderListCreateApi.as_view(), name="api-orders"),
+    path("orders/start/", OrderStartApi.as_view(), name="api-order-start"),
+    path("orders/<int:order_id>/", OrderDetailApi.as_view(), name="api-order-detail"),
+    path("orders/<int:order_id>/modify/", OrderModifyApi.as_view(), name="api-order-modify"),
+    path("orders/<int:order_id>/confirm/", OrderConfirmApi.as_view(), name="api-order-confirm"),
+    path("orders/<int:order_id>/cancel/", OrderCancelApi.as_view(), name="api-order-cancel"),
+    path("orders/<int:order_id>/revisions/", RevisionListApi.as_view(), name="api-order-revisions"),
+    path(
+        "orders/<int:order_id>/revisions/<int:version>/",
+        RevisionDetailApi.as_view(),
+        name="api-order-revision",
+    ),
+    path("orders/<int:order_id>/diff/", OrderDiffApi.as_view(), name="api-order-diff"),
+    path("orders/<int:order_id>/timeline/", TimelineApi.as_view(), name="api-order-timeline"),
+]

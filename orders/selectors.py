@@ -7,6 +7,9 @@ from common.errors import NotFound
 from orders import terms as order_terms
 from orders.models import Order, OrderEvent, OrderStatus, Revision
 
+# The seller's draft is private to the seller's company.
+HIDDEN_FROM_BUYER = (OrderStatus.DRAFT,)
+
 
 def order_visibility(user) -> Q:
     """Staff see every order; the seller's company sees its drafts; the buyer's does not."""
@@ -15,7 +18,7 @@ def order_visibility(user) -> Q:
     if not user.is_authenticated or not user.company_id:
         return Q(pk__in=[])
     return Q(negotiation__seller_company_id=user.company_id) | (
-        Q(negotiation__buyer_company_id=user.company_id) & ~Q(status=OrderStatus.DRAFT)
+        Q(negotiation__buyer_company_id=user.company_id) & ~Q(status__in=HIDDEN_FROM_BUYER)
     )
 
 
@@ -120,3 +123,104 @@ def order_seal_check(order: Order) -> bool | None:
         return False
     live = order_terms.digest(order_terms.canonical(order_terms.from_order(order)))
     return order_terms.digest(revision.terms) == order.agreed_digest == live
+
+
+def order_is_visible(user, order: Order) -> bool:
+    """The same rule as ``order_visibility``, for an order already loaded with its negotiation."""
+    if user.is_staff:
+        return True
+    company_id = getattr(user, "company_id", None)
+    negotiation = order.negotiation
+    if company_id == negotiation.seller_company_id:
+        return True
+    return company_id == negotiation.buyer_company_id and order.status not in HIDDEN_FROM_BUYER
+
+
+# --- Inbox (the pages' business-opportunity lists) -----------------------------------------
+
+INBOX_STATES = (
+    "inquiry",
+    OrderStatus.DRAFT,
+    OrderStatus.SELLER_CONFIRMED,
+    OrderStatus.BUYER_CONFIRMED,
+    OrderStatus.AWAITING_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.CANCELLED,
+)
+
+
+def inbox_tabs_for_user(user) -> list[dict]:
+    """The inbox tabs the user sees, each with its count (one query) and whose turn it is.
+
+    A tab is an order state, or ``inquiry`` for negotiations without an order the user can see.
+    ``waiting_for`` is the side that must act in that state (None when nobody must).
+    """
+    from django.db.models import Count
+
+    from inquiries.selectors import negotiations_for_user
+
+    states = [
+        state
+        for state in INBOX_STATES
+        if not (user.side == Side.BUYER and state in HIDDEN_FROM_BUYER)
+    ]
+    counts = (
+        negotiations_for_user(user)
+        .order_by()
+        .aggregate(
+            **{
+                state: Count(
+                    "pk", filter=Q(pk__in=negotiations_for_user(user, state=state).values("pk"))
+                )
+                for state in states
+            }
+        )
+    )
+    return [
+        {
+            "state": state,
+            "count": counts[state],
+            "waiting_for": None if state == "inquiry" else Order(status=state).waiting_for,
+        }
+        for state in states
+    ]
+
+
+def inbox_for_user(
+    user,
+    *,
+    state: str | None = None,
+    query: str = "",
+    country: str = "",
+    since=None,
+    until=None,
+):
+    """The user's negotiations for the inbox: filtered, with order lines prefetched.
+
+    ``query`` matches the counterpart company, the product or the order number (LOI-000042
+    or 42); ``country`` is the counterpart's country code.
+    """
+    import re
+
+    from inquiries.selectors import negotiations_for_user
+
+    qs = negotiations_for_user(user, state=state, since=since, until=until).prefetch_related(
+        "order__lines"
+    )
+    company_id = user.company_id
+    if country:
+        qs = qs.filter(
+            Q(buyer_company__country=country) & ~Q(buyer_company_id=company_id)
+            | Q(seller_company__country=country) & ~Q(seller_company_id=company_id)
+        )
+    query = query.strip()
+    if query:
+        match = Q(product__name__icontains=query) | Q(inquiry__subject__icontains=query)
+        match |= Q(buyer_company__legal_name__icontains=query) & ~Q(buyer_company_id=company_id)
+        match |= Q(seller_company__legal_name__icontains=query) & ~Q(seller_company_id=company_id)
+        number = re.fullmatch(r"(?:LOI-?)?0*(\d{1,12})", query, flags=re.IGNORECASE)
+        if number:
+            visible = Order.objects.filter(order_visibility(user), pk=int(number.group(1)))
+            match |= Q(order__in=visible)
+        qs = qs.filter(match)
+    return qs

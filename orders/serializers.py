@@ -1,0 +1,240 @@
+"""Input and output shapes of the orders API.
+
+Input serializers take their field types, lengths, choices and ranges from the models, so the
+API documents exactly what orders.terms.clean enforces; the services check everything again.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from orders import selectors
+from orders import terms as order_terms
+from orders.models import Order, OrderEvent, OrderLine, Revision
+
+
+class LineInputSerializer(serializers.ModelSerializer):
+    key = serializers.UUIDField(
+        required=False, help_text="The line's identity; omit for a new line."
+    )
+    product_id = serializers.IntegerField(required=False, allow_null=True)
+
+    class Meta:
+        model = OrderLine
+        fields = ("key", "product_id", "name", "specification", "quantity", "unit", "unit_price")
+
+
+class TermsInputSerializer(serializers.ModelSerializer):
+    lines = LineInputSerializer(many=True, required=False)
+
+    class Meta:
+        model = Order
+        fields = ("lines", *order_terms.ORDER_FIELDS)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if "lines" in values:
+            values["lines"] = [
+                {**line, "key": str(line["key"])} if line.get("key") else dict(line)
+                for line in values["lines"]
+            ]
+        return values
+
+
+class ModifyInputSerializer(TermsInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text="The version the change is based on.")
+
+    class Meta(TermsInputSerializer.Meta):
+        fields = ("version", *TermsInputSerializer.Meta.fields)
+
+
+class StartOrderInputSerializer(TermsInputSerializer):
+    product_id = serializers.IntegerField(help_text="The catalog product ordered.")
+
+    class Meta(TermsInputSerializer.Meta):
+        fields = ("product_id", *TermsInputSerializer.Meta.fields)
+
+
+class CreateDraftInputSerializer(serializers.Serializer):
+    inquiry_id = serializers.IntegerField()
+
+
+class VersionInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The version you were shown.")
+
+
+class CancelInputSerializer(VersionInputSerializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class CompanyBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    legal_name = serializers.CharField()
+    country = serializers.CharField(source="country.code")
+    verified = serializers.BooleanField()
+
+
+class ModuleCompletionSerializer(serializers.Serializer):
+    percent = serializers.IntegerField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class CompletionSerializer(serializers.Serializer):
+    percent = serializers.IntegerField()
+    complete = serializers.BooleanField()
+    modules = serializers.DictField(child=ModuleCompletionSerializer())
+
+
+class SealSerializer(serializers.Serializer):
+    version = serializers.IntegerField(source="agreed_version")
+    digest = serializers.CharField(source="agreed_digest")
+    agreed_at = serializers.DateTimeField()
+    agreed_by = serializers.CharField(source="agreed_by.display_name")
+    valid = serializers.SerializerMethodField(
+        help_text="Whether the agreed revision and the live terms still match the digest."
+    )
+
+    def get_valid(self, order) -> bool:
+        return bool(selectors.order_seal_check(order))
+
+
+class RevisionSummarySerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.display_name")
+
+    class Meta:
+        model = Revision
+        fields = ("version", "author", "author_side", "created_at", "digest", "total", "currency")
+
+
+class RevisionSerializer(RevisionSummarySerializer):
+    class Meta(RevisionSummarySerializer.Meta):
+        fields = (*RevisionSummarySerializer.Meta.fields, "terms")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", default=None)
+    label = serializers.CharField(source="get_type_display")
+
+    class Meta:
+        model = OrderEvent
+        fields = ("type", "label", "actor", "actor_side", "version", "status", "created_at", "data")
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """An order with its terms in canonical form, completion, revisions and timeline."""
+
+    number = serializers.CharField()
+    negotiation_id = serializers.IntegerField()
+    buyer_company = CompanyBriefSerializer(source="negotiation.buyer_company")
+    seller_company = CompanyBriefSerializer(source="negotiation.seller_company")
+    waiting_for = serializers.CharField(allow_null=True)
+    allowed_actions = serializers.SerializerMethodField()
+    terms = serializers.SerializerMethodField()
+    completion = serializers.SerializerMethodField()
+    seal = serializers.SerializerMethodField()
+    revisions = RevisionSummarySerializer(many=True)
+    timeline = EventSerializer(source="events", many=True)
+
+    class Meta:
+        model = Order
+        fields = (
+            "id",
+            "number",
+            "negotiation_id",
+            "status",
+            "version",
+            "waiting_for",
+            "allowed_actions",
+            "buyer_company",
+            "seller_company",
+            "terms",
+            "completion",
+            "seal",
+            "payment_due_at",
+            "initial_paid_at",
+            "paid_at",
+            "overdue_at",
+            "cancelled_at",
+            "cancel_reason",
+            "created_at",
+            "updated_at",
+            "revisions",
+            "timeline",
+        )
+
+    def _terms(self, order):
+        cache = self.context.setdefault("_terms", {})
+        if order.pk not in cache:
+            cache[order.pk] = order_terms.from_order(order)
+        return cache[order.pk]
+
+    def get_allowed_actions(self, order) -> list[str]:
+        from orders.services import allowed_actions
+
+        side = selectors.side_of(self.context["request"].user, order)
+        return sorted(allowed_actions(order, side))
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": "The canonical terms: product.lines, shipping, payment, contacts, "
+            "totals. Decimals are strings.",
+        }
+    )
+    def get_terms(self, order) -> dict:
+        return order_terms.canonical(self._terms(order))
+
+    @extend_schema_field(CompletionSerializer)
+    def get_completion(self, order) -> dict:
+        return order_terms.completion(self._terms(order)).as_dict()
+
+    @extend_schema_field(SealSerializer(allow_null=True))
+    def get_seal(self, order) -> dict | None:
+        if not order.agreed_digest:
+            return None
+        return SealSerializer(order).data
+
+
+class OrderListSerializer(serializers.ModelSerializer):
+    number = serializers.CharField()
+    negotiation_id = serializers.IntegerField()
+    waiting_for = serializers.CharField(allow_null=True)
+
+    class Meta:
+        model = Order
+        fields = (
+            "id",
+            "number",
+            "negotiation_id",
+            "status",
+            "version",
+            "waiting_for",
+            "updated_at",
+        )
+
+
+class DiffChangeSerializer(serializers.Serializer):
+    module = serializers.CharField()
+    field = serializers.CharField()
+    change = serializers.ChoiceField(choices=["changed", "added", "removed"])
+    line_key = serializers.CharField(required=False)
+    line = serializers.CharField(required=False)
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+
+class DiffSerializer(serializers.Serializer):
+    from_version = serializers.IntegerField()
+    to_version = serializers.IntegerField()
+    changes = DiffChangeSerializer(many=True)
+
+
+class ConflictSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    current_version = serializers.IntegerField()
+    current_status = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
