@@ -77,6 +77,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "negotiation_portal.urls"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 ASGI_APPLICATION = "negotiation_portal.asgi.application"
 WSGI_APPLICATION = None
 
