@@ -29,6 +29,10 @@ def _inquiry(ctx):
     )
 
 
+def _codes(**status_by_persona):
+    return status_by_persona
+
+
 def _modify_body(order):
     return {"version": order.version, **complete_values(order, packaging="Pallets")}
 
@@ -39,85 +43,85 @@ MATRIX = {
         "get",
         lambda ctx: f"/api/v1/orders/{_seller_confirmed(ctx).pk}/",
         None,
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
     ),
     "draft order detail": (
         "get",
         lambda ctx: f"/api/v1/orders/{_draft(ctx).pk}/",
         None,
-        dict(buyer=404, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
+        _codes(buyer=404, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
     ),
     "order list": (
         "get",
         lambda ctx: "/api/v1/orders/",
         None,
-        dict(buyer=200, seller=200, other_buyer=200, other_seller=200, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=200, other_seller=200, anonymous=401, staff=200),
     ),
     "modify": (
         "post",
         lambda ctx: f"/api/v1/orders/{ctx.setdefault('order', _seller_confirmed(ctx)).pk}/modify/",
         lambda ctx: _modify_body(ctx["order"]),
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
     ),
     "modify draft": (
         "post",
         lambda ctx: f"/api/v1/orders/{ctx.setdefault('order', _draft(ctx)).pk}/modify/",
         lambda ctx: _modify_body(ctx["order"]),
-        dict(buyer=404, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
+        _codes(buyer=404, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
     ),
     "confirm": (
         "post",
         lambda ctx: f"/api/v1/orders/{ctx.setdefault('order', _seller_confirmed(ctx)).pk}/confirm/",
         lambda ctx: {"version": ctx["order"].version},
-        dict(buyer=200, seller=403, other_buyer=404, other_seller=404, anonymous=401, staff=403),
+        _codes(buyer=200, seller=403, other_buyer=404, other_seller=404, anonymous=401, staff=403),
     ),
     "confirm draft": (
         "post",
         lambda ctx: f"/api/v1/orders/{ctx.setdefault('order', _draft(ctx)).pk}/confirm/",
         lambda ctx: {"version": ctx["order"].version},
-        dict(buyer=404, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
+        _codes(buyer=404, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
     ),
     "cancel": (
         "post",
         lambda ctx: f"/api/v1/orders/{ctx.setdefault('order', _seller_confirmed(ctx)).pk}/cancel/",
         lambda ctx: {"version": ctx["order"].version, "reason": "Prices went up"},
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
     ),
     "revisions": (
         "get",
         lambda ctx: f"/api/v1/orders/{_seller_confirmed(ctx).pk}/revisions/",
         None,
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
     ),
     "revision": (
         "get",
         lambda ctx: f"/api/v1/orders/{_seller_confirmed(ctx).pk}/revisions/3/",
         None,
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
     ),
     "diff": (
         "get",
         lambda ctx: f"/api/v1/orders/{_seller_confirmed(ctx).pk}/diff/?from=3",
         None,
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
     ),
     "timeline": (
         "get",
         lambda ctx: f"/api/v1/orders/{_seller_confirmed(ctx).pk}/timeline/",
         None,
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
     ),
     "draft from inquiry": (
         "post",
         lambda ctx: "/api/v1/orders/",
         lambda ctx: {"inquiry_id": _inquiry(ctx).pk},
-        dict(buyer=403, seller=201, other_buyer=404, other_seller=404, anonymous=401, staff=403),
+        _codes(buyer=403, seller=201, other_buyer=404, other_seller=404, anonymous=401, staff=403),
     ),
     "start order": (
         "post",
         lambda ctx: "/api/v1/orders/start/",
         lambda ctx: {"product_id": ctx["product"].pk, **complete_values(currency="USD")},
-        dict(buyer=201, seller=403, other_buyer=201, other_seller=403, anonymous=401, staff=403),
+        _codes(buyer=201, seller=403, other_buyer=201, other_seller=403, anonymous=401, staff=403),
     ),
     "send inquiry": (
         "post",
@@ -129,37 +133,37 @@ MATRIX = {
             "quantity": "500",
             "destination_country": "DE",
         },
-        dict(buyer=201, seller=403, other_buyer=201, other_seller=403, anonymous=401, staff=403),
+        _codes(buyer=201, seller=403, other_buyer=201, other_seller=403, anonymous=401, staff=403),
     ),
     "inquiry list": (
         "get",
         lambda ctx: "/api/v1/inquiries/",
         None,
-        dict(buyer=200, seller=200, other_buyer=200, other_seller=200, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=200, other_seller=200, anonymous=401, staff=200),
     ),
     "inquiry detail": (
         "get",
         lambda ctx: f"/api/v1/inquiries/{_inquiry(ctx).pk}/",
         None,
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
     ),
     "mark inquiry read": (
         "post",
         lambda ctx: f"/api/v1/inquiries/{_inquiry(ctx).pk}/mark-read/",
         None,
-        dict(buyer=403, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
+        _codes(buyer=403, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=403),
     ),
     "negotiation list": (
         "get",
         lambda ctx: "/api/v1/negotiations/",
         None,
-        dict(buyer=200, seller=200, other_buyer=200, other_seller=200, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=200, other_seller=200, anonymous=401, staff=200),
     ),
     "negotiation detail": (
         "get",
         lambda ctx: f"/api/v1/negotiations/{_inquiry(ctx).negotiation_id}/",
         None,
-        dict(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
+        _codes(buyer=200, seller=200, other_buyer=404, other_seller=404, anonymous=401, staff=200),
     ),
 }
 
