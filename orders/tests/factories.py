@@ -91,3 +91,21 @@ def _fresh(order):
     from orders.models import Order
 
     return Order.objects.select_related("negotiation").prefetch_related("lines").get(pk=order.pk)
+
+
+def snapshot(order) -> dict:
+    """Everything a refused request must leave untouched: state, version, terms, history."""
+    from orders import terms
+    from orders.models import Order
+
+    fresh = Order.objects.prefetch_related("lines").get(pk=order.pk)
+    return {
+        "status": fresh.status,
+        "version": fresh.version,
+        "terms": terms.canonical(terms.from_order(fresh)),
+        "line_ids": sorted(fresh.lines.values_list("pk", flat=True)),
+        "events": list(fresh.events.values_list("pk", flat=True)),
+        "revisions": list(fresh.revisions.values_list("pk", flat=True)),
+        "cancel_reason": fresh.cancel_reason,
+        "agreed_digest": fresh.agreed_digest,
+    }
