@@ -31,13 +31,25 @@ class TermsInputSerializer(serializers.ModelSerializer):
         fields = ("lines", *order_terms.ORDER_FIELDS)
 
     def to_internal_value(self, data):
-        values = super().to_internal_value(data)
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(_lines_as_list(exc.detail, data)) from exc
         if "lines" in values:
             values["lines"] = [
                 {**line, "key": str(line["key"])} if line.get("key") else dict(line)
                 for line in values["lines"]
             ]
         return values
+
+
+def _lines_as_list(detail, data):
+    """Line errors as a list with one object per submitted line, as orders.terms.clean gives."""
+    lines = detail.get("lines") if isinstance(detail, dict) else None
+    if isinstance(lines, dict):
+        count = len(data.get("lines") or [])
+        detail["lines"] = [lines.get(index, {}) for index in range(count)]
+    return detail
 
 
 class ModifyInputSerializer(TermsInputSerializer):
