@@ -1,1 +1,65 @@
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order
+
+
+class Kind(models.TextChoices):
+    NEW_INQUIRY = "new_inquiry", _("New inquiry")
+    ORDER_CONFIRMED = "order_confirmed", _("Order confirmed by the other side")
+    ORDER_MODIFIED = "order_modified", _("Order modified by the other side")
+    ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+    PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
+    PAYMENT_SUBMITTED = "payment_submitted", _("Payment submitted")
+    PAYMENT_RECEIVED = "payment_received", _("Payment received")
+    PAYMENT_REJECTED = "payment_rejected", _("Payment rejected")
+    ORDER_OVERDUE = "order_overdue", _("Order overdue")
+    BANK_DETAILS_CHANGED = "bank_details_changed", _("Seller's bank details changed")
+
+
+class Notification(models.Model):
+    """One message in a user's notification centre; e-mailed once unless switched off."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The e-mail: templates/emails/<email_template>.{subject.txt,txt,html} with email_context.
+    email_template = models.CharField(max_length=50, default="notification")
+    email_context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Claimed (set) before the e-mail is sent, so that a redelivered task sends nothing.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice to receive a kind by e-mail; no row means yes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} email={self.email}"

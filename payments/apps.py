@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class PaymentsConfig(AppConfig):
     name = "payments"
+
+    def ready(self):
+        from orders.services import order_event_recorded
+        from payments import receivers
+
+        order_event_recorded.connect(
+            receivers.snapshot_bank_details_on_agreement,
+            dispatch_uid="payments.snapshot_bank_details_on_agreement",
+        )

@@ -1,0 +1,527 @@
+"""Writes of payments, bank details and reminders: the payment rules, in one place.
+
+The order's own transitions (initial payment recorded, paid, overdue) stay in orders/services.py;
+this module decides when they happen and calls them.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Side
+from common.errors import InvalidTransition, NotAllowed, RateLimited, StaleVersion, ValidationFailed
+from common.money import format_money, minor_unit_exponent
+from notifications.models import Kind
+from notifications.services import Message, notifications_send
+from orders import services as order_services
+from orders.models import Order, OrderStatus
+from orders.selectors import order_get_for_user, side_of
+from payments import selectors
+from payments.models import (
+    BANK_FIELDS,
+    BankAccount,
+    BankAccountChange,
+    Payment,
+    PaymentPlan,
+    PaymentStatus,
+    Reminder,
+    ReminderKind,
+)
+from payments.providers import get_provider
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+SWIFT_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
+ACCOUNT_NUMBER = re.compile(r"[A-Z0-9]{5,34}")
+SCHEDULED_KINDS = (
+    ReminderKind.AFTER_AGREEMENT,
+    ReminderKind.BEFORE_DEADLINE,
+    ReminderKind.DEADLINE,
+)
+
+
+# --- Bank details ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bank_account_update(*, actor, values: dict) -> BankAccount:
+    """A seller member sets the company's bank details; every change is recorded, and the
+    buyers of orders awaiting payment are warned (they keep paying to the agreed details)."""
+    if actor.side != Side.SELLER:
+        raise NotAllowed(_("Only sellers keep bank details."))
+    cleaned = _clean_bank_details(values)
+    account = BankAccount.objects.select_for_update().filter(company_id=actor.company_id).first()
+    old = account.as_dict() if account else {}
+    if old == cleaned:
+        return account
+    if account is None:
+        account = BankAccount(company_id=actor.company_id)
+    for name, value in cleaned.items():
+        setattr(account, name, value)
+    account.save()
+    now = timezone.now()
+    BankAccountChange.objects.create(
+        company_id=actor.company_id, changed_by=actor, changed_at=now, old=old, new=cleaned
+    )
+    if old:
+        _warn_buyers_of_bank_change(company_id=actor.company_id, changed_at=now)
+    return account
+
+
+def _clean_bank_details(values: dict) -> dict:
+    cleaned = {name: " ".join(str(values.get(name) or "").split()) for name in BANK_FIELDS}
+    cleaned["account_number"] = cleaned["account_number"].replace(" ", "").upper()
+    cleaned["swift_bic"] = cleaned["swift_bic"].replace(" ", "").upper()
+    errors = {}
+    for name in ("beneficiary", "bank_name", "account_number", "swift_bic"):
+        if not cleaned[name]:
+            errors[name] = [_("This field is required.")]
+    limits = {"beneficiary": 200, "bank_name": 200, "bank_address": 300}
+    for name, limit in limits.items():
+        if len(cleaned[name]) > limit:
+            errors[name] = [_("At most %(limit)d characters.") % {"limit": limit}]
+    if cleaned["account_number"] and not ACCOUNT_NUMBER.fullmatch(cleaned["account_number"]):
+        errors["account_number"] = [_("Enter an IBAN or account number (5–34 letters or digits).")]
+    if cleaned["swift_bic"] and not SWIFT_BIC.fullmatch(cleaned["swift_bic"]):
+        errors["swift_bic"] = [_("Enter a SWIFT/BIC code of 8 or 11 characters.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def _warn_buyers_of_bank_change(*, company_id: int, changed_at: datetime.datetime) -> None:
+    orders = Order.objects.filter(
+        negotiation__seller_company_id=company_id, status=OrderStatus.AWAITING_PAYMENT
+    ).select_related("negotiation__seller_company")
+    messages = [
+        Message(
+            company_id=order.negotiation.buyer_company_id,
+            kind=Kind.BANK_DETAILS_CHANGED,
+            title=_("%(seller)s changed their bank details (order %(number)s)")
+            % {"seller": order.negotiation.seller_company, "number": order.number},
+            body=_(
+                "Pay only to the bank details agreed with the order, shown on the payment page. "
+                "Before paying to any other account, confirm the change with the seller by phone."
+            ),
+            url=selectors.pay_url(order),
+            order_id=order.pk,
+        )
+        for order in orders
+    ]
+    notifications_send(messages=messages)
+
+
+# --- The payment plan ------------------------------------------------------------------------
+
+
+def payment_plan_ensure(*, order: Order) -> PaymentPlan:
+    """The order's plan, created with the seller's bank details as they stood at agreement.
+
+    Created when the 'agreed' event is recorded; reading the details from the change history
+    as of the agreement makes a late or repeated creation give the same snapshot.
+    """
+    plan, _ = PaymentPlan.objects.get_or_create(
+        order=order,
+        defaults={
+            "bank_details": selectors.bank_details_at(
+                company_id=order.negotiation.seller_company_id, moment=order.agreed_at
+            )
+        },
+    )
+    return plan
+
+
+def _payable_order(*, order_id: int, actor, side: str) -> Order:
+    order = order_get_for_user(user=actor, order_id=order_id)
+    if side_of(actor, order) != side:
+        raise NotAllowed(
+            _("Only the buyer pays.") if side == Side.BUYER else _("Only the seller may do this.")
+        )
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        raise InvalidTransition(
+            _("The order is %(status)s, not awaiting payment.")
+            % {"status": order.get_status_display()},
+            details={"current_status": order.status},
+        )
+    return order
+
+
+# --- Paying ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_submit(
+    *,
+    order_id: int,
+    actor,
+    provider: str,
+    amount: str,
+    currency: str,
+    idempotency_key: str,
+    values: dict,
+) -> Payment:
+    """The buyer pays (part of) an order awaiting payment through a provider.
+
+    A submission with a key already used on this order returns the first payment unchanged.
+    Bank transfers wait as ``submitted``; an approved card payment is ``received`` at once.
+    """
+    key = (idempotency_key or "").strip()
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise ValidationFailed({"idempotency_key": [_("A payment needs an idempotency key.")]})
+    order = _payable_order(order_id=order_id, actor=actor, side=Side.BUYER)
+    existing = Payment.objects.filter(order=order, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    method = get_provider(provider)
+    # One submission at a time per order (PostgreSQL), so two cannot both pass the limit.
+    list(PaymentPlan.objects.select_for_update().filter(pk=payment_plan_ensure(order=order).pk))
+    amounts = selectors.amounts_due(
+        terms=selectors.agreed_terms(order), payments=order.payments.all()
+    )
+    value = _clean_amount(amount, currency, amounts)
+    fields = method.clean(values)
+    outcome = method.charge(amount=value, currency=amounts.currency, values=fields)
+    fields.pop("card_number", None)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                order=order,
+                provider=method.name,
+                status=outcome.status,
+                amount=value,
+                currency=amounts.currency,
+                idempotency_key=key,
+                submitted_by=actor,
+                reason=outcome.reason,
+                decided_at=timezone.now() if outcome.status != PaymentStatus.SUBMITTED else None,
+                **fields,
+            )
+    except IntegrityError:
+        # The same key raced in from a second request; that one recorded the payment.
+        return Payment.objects.get(order=order, idempotency_key=key)
+    if payment.status == PaymentStatus.SUBMITTED:
+        _notify_payment(payment, Kind.PAYMENT_SUBMITTED, to_side=Side.SELLER)
+    elif payment.status == PaymentStatus.RECEIVED:
+        _notify_payment(payment, Kind.PAYMENT_RECEIVED, to_side=Side.SELLER)
+        _settle(order)
+    return payment
+
+
+def _clean_amount(amount, currency: str, amounts: selectors.Amounts) -> Decimal:
+    if (currency or "").upper() != amounts.currency:
+        raise ValidationFailed(
+            {"currency": [_("This order is payable in %(c)s only.") % {"c": amounts.currency}]}
+        )
+    try:
+        value = Decimal(str(amount).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValidationFailed({"amount": [_("Enter an amount.")]}) from None
+    if not value.is_finite() or value <= 0:
+        raise ValidationFailed({"amount": [_("Enter an amount greater than zero.")]})
+    places = minor_unit_exponent(amounts.currency)
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        raise ValidationFailed(
+            {
+                "amount": [
+                    _("At most %(n)d decimal places in %(c)s.")
+                    % {"n": places, "c": amounts.currency}
+                ]
+            }
+        )
+    if value > amounts.payable:
+        message = _("This is more than the outstanding %(amount)s.") % {
+            "amount": format_money(amounts.payable, amounts.currency)
+        }
+        if amounts.pending:
+            message += " " + _("%(pending)s already awaits the seller's confirmation.") % {
+                "pending": format_money(amounts.pending, amounts.currency)
+            }
+        raise ValidationFailed({"amount": [message]})
+    return value
+
+
+def _settle(order: Order) -> Order:
+    """Records the initial payment and the paid state once received payments cover them."""
+    amounts = selectors.amounts_due(
+        terms=selectors.agreed_terms(order), payments=order.payments.all()
+    )
+    received = str(amounts.received)
+    if amounts.initial and amounts.initial_covered and order.initial_paid_at is None:
+        order = order_services.order_record_initial_payment(order_id=order.pk, amount=received)
+    if amounts.fully_paid:
+        order = order_services.order_mark_paid(order_id=order.pk, amount=received)
+    return order
+
+
+@transaction.atomic
+def payment_mark_received(*, payment_id: int, actor) -> Payment:
+    """submitted -> received (the seller saw the money arrive); may make the order paid."""
+    payment = selectors.payment_get_for_user(user=actor, payment_id=payment_id)
+    order = _payable_order(order_id=payment.order_id, actor=actor, side=Side.SELLER)
+    payment = _decide(payment, actor=actor, target=PaymentStatus.RECEIVED, reason="")
+    _notify_payment(payment, Kind.PAYMENT_RECEIVED, to_side=Side.BUYER)
+    _settle(order)
+    return payment
+
+
+@transaction.atomic
+def payment_reject(*, payment_id: int, actor, reason: str) -> Payment:
+    """submitted -> rejected, with a reason the buyer sees (e.g. no such transfer arrived)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed({"reason": [_("Say why the payment is rejected.")]})
+    if len(reason) > 500:
+        raise ValidationFailed({"reason": [_("At most 500 characters.")]})
+    payment = selectors.payment_get_for_user(user=actor, payment_id=payment_id)
+    _payable_order(order_id=payment.order_id, actor=actor, side=Side.SELLER)
+    payment = _decide(payment, actor=actor, target=PaymentStatus.REJECTED, reason=reason)
+    _notify_payment(payment, Kind.PAYMENT_REJECTED, to_side=Side.BUYER)
+    return payment
+
+
+def _decide(payment: Payment, *, actor, target: str, reason: str) -> Payment:
+    now = timezone.now()
+    changed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.SUBMITTED).update(
+        status=target, decided_by=actor, decided_at=now, reason=reason
+    )
+    if not changed:
+        raise InvalidTransition(
+            _("This payment was already marked %(status)s.")
+            % {"status": Payment.objects.get(pk=payment.pk).get_status_display()}
+        )
+    payment.status, payment.decided_by, payment.decided_at, payment.reason = (
+        target,
+        actor,
+        now,
+        reason,
+    )
+    return payment
+
+
+def _notify_payment(payment: Payment, kind: str, *, to_side: str) -> None:
+    order = payment.order
+    negotiation = order.negotiation
+    amount = format_money(payment.amount, payment.currency)
+    titles = {
+        Kind.PAYMENT_SUBMITTED: _("Payment of %(amount)s submitted for %(number)s"),
+        Kind.PAYMENT_RECEIVED: _("Payment of %(amount)s received for %(number)s"),
+        Kind.PAYMENT_REJECTED: _("Payment of %(amount)s rejected for %(number)s"),
+    }
+    body = ""
+    if kind == Kind.PAYMENT_SUBMITTED:
+        body = _("Transfer reference: %(reference)s. Check your account, then mark it received.")
+        body %= {"reference": payment.reference}
+    elif kind == Kind.PAYMENT_REJECTED:
+        body = _("Reason: %(reason)s") % {"reason": payment.reason}
+    notifications_send(
+        messages=[
+            Message(
+                company_id=negotiation.seller_company_id
+                if to_side == Side.SELLER
+                else negotiation.buyer_company_id,
+                kind=kind,
+                title=titles[kind] % {"amount": amount, "number": order.number},
+                body=body,
+                url=reverse("payments:order", args=[order.pk]),
+                order_id=order.pk,
+            )
+        ]
+    )
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminder_request(*, order_id: int, actor) -> Reminder:
+    """Remind buyer to pay (seller): at most one per order per MANUAL_REMINDER_INTERVAL_HOURS.
+
+    The plan's ``next_manual_reminder_at`` is moved forward by a conditional UPDATE; the
+    request that changes no row is refused, so two clicks never send two reminders.
+    """
+    order = _payable_order(order_id=order_id, actor=actor, side=Side.SELLER)
+    plan = payment_plan_ensure(order=order)
+    now = timezone.now()
+    interval = datetime.timedelta(hours=settings.MANUAL_REMINDER_INTERVAL_HOURS)
+    won = (
+        PaymentPlan.objects.filter(pk=plan.pk)
+        .filter(Q(next_manual_reminder_at__isnull=True) | Q(next_manual_reminder_at__lte=now))
+        .update(next_manual_reminder_at=now + interval)
+    )
+    if not won:
+        next_at = PaymentPlan.objects.values_list("next_manual_reminder_at", flat=True).get(
+            pk=plan.pk
+        )
+        raise RateLimited(
+            _("A reminder was sent recently; the next is possible at %(when)s UTC.")
+            % {"when": next_at.strftime("%Y-%m-%d %H:%M")},
+            retry_after=int((next_at - now).total_seconds()) + 1,
+        )
+    # The gate allows one per interval, so (order, manual, today) is free.
+    reminder = Reminder.objects.create(
+        order=order, kind=ReminderKind.MANUAL, due_on=now.date(), requested_by=actor
+    )
+    _enqueue_reminders([reminder.pk])
+    return reminder
+
+
+def _enqueue_reminders(reminder_ids: list[int]) -> None:
+    from payments.tasks import reminder_send
+
+    def enqueue():
+        for pk in reminder_ids:
+            reminder_send.delay(pk)
+
+    if reminder_ids:
+        transaction.on_commit(enqueue)
+
+
+def reminder_plan(*, agreed_at: datetime.datetime, due_at: datetime.datetime, today: datetime.date):
+    """The scheduled reminder that falls due today, as (kind, due_on), or None.
+
+    One day after agreement, three days before the deadline, and on the deadline day. When a
+    sweep missed a day, only the latest of the reminders due is sent, never a burst.
+    """
+    deadline = due_at.date()
+    if today > deadline:
+        return None
+    plan = [
+        (ReminderKind.AFTER_AGREEMENT, agreed_at.date() + datetime.timedelta(days=1)),
+        (ReminderKind.BEFORE_DEADLINE, deadline - datetime.timedelta(days=3)),
+        (ReminderKind.DEADLINE, deadline),
+    ]
+    due = [(kind, day) for kind, day in plan if agreed_at.date() < day <= today]
+    return max(due, key=lambda item: item[1]) if due else None
+
+
+@transaction.atomic
+def reminders_sweep(*, now: datetime.datetime | None = None) -> dict:
+    """The periodic sweep: plans the scheduled reminders that fall due and queues them, and
+    queues overdue marking for orders past their deadline. Four queries, however many orders.
+
+    Planned reminders are inserted under their unique key (order, kind, due date) with
+    conflicts ignored, so two beat processes plan each only once.
+    """
+    now = now or timezone.now()
+    today = now.date()
+    orders = list(
+        Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT).values_list(
+            "pk", "agreed_at", "payment_due_at", "overdue_at"
+        )
+    )
+    planned = []
+    overdue = []
+    for pk, agreed_at, due_at, overdue_at in orders:
+        if due_at <= now and overdue_at is None:
+            overdue.append(pk)
+        step = reminder_plan(agreed_at=agreed_at, due_at=due_at, today=today)
+        if step is not None:
+            planned.append(Reminder(order_id=pk, kind=step[0], due_on=step[1]))
+    Reminder.objects.bulk_create(planned, ignore_conflicts=True)
+    keys = {(r.order_id, r.kind, r.due_on) for r in planned}
+    pending = [
+        pk
+        for pk, *key in Reminder.objects.filter(
+            order_id__in={r.order_id for r in planned}, claimed_at__isnull=True
+        ).values_list("pk", "order_id", "kind", "due_on")
+        if tuple(key) in keys
+    ]
+    _enqueue_reminders(pending)
+    if overdue:
+        from payments.tasks import order_overdue_mark
+
+        transaction.on_commit(lambda: [order_overdue_mark.delay(pk) for pk in overdue])
+    return {"reminders": pending, "overdue": overdue}
+
+
+@transaction.atomic
+def reminder_deliver(*, reminder_id: int) -> bool:
+    """Sends a reminder to the buyer's members: in-app, by e-mail (queued after commit) and in
+    the chat. Claimed first by a conditional UPDATE in the same transaction: a second delivery
+    of the task changes no row and sends nothing; a worker dying midway rolls the claim back.
+    """
+    now = timezone.now()
+    if not Reminder.objects.filter(pk=reminder_id, claimed_at__isnull=True).update(claimed_at=now):
+        return False
+    reminder = Reminder.objects.select_related(
+        "order__negotiation__seller_company", "requested_by"
+    ).get(pk=reminder_id)
+    order = reminder.order
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        Reminder.objects.filter(pk=reminder_id).update(skipped=True)
+        return False
+    amounts = selectors.amounts_due(
+        terms=selectors.agreed_terms(order), payments=order.payments.all()
+    )
+    amount_due = amounts.due_now or amounts.outstanding
+    link = selectors.pay_url(order)
+    deadline = order.payment_due_at.strftime("%Y-%m-%d")
+    amount = format_money(amount_due, amounts.currency)
+    notifications_send(
+        messages=[
+            Message(
+                company_id=order.negotiation.buyer_company_id,
+                kind=Kind.PAYMENT_REMINDER,
+                title=_("Payment reminder: %(amount)s due for %(number)s")
+                % {"amount": amount, "number": order.number},
+                body=_("Please pay %(amount)s by %(deadline)s.")
+                % {"amount": amount, "deadline": deadline},
+                url=link,
+                order_id=order.pk,
+                email_template="payment_reminder",
+                email_context={
+                    "order_number": order.number,
+                    "seller": str(order.negotiation.seller_company),
+                    "amount": amount,
+                    "outstanding": format_money(amounts.outstanding, amounts.currency),
+                    "deadline": deadline,
+                    "overdue": order.overdue_at is not None,
+                    "pay_url": link,
+                    "kind": reminder.get_kind_display(),
+                },
+            )
+        ]
+    )
+    _chat_reminder(order=order, amount=amount, deadline=deadline)
+    return True
+
+
+def _chat_reminder(*, order: Order, amount: str, deadline: str) -> None:
+    """A system message in the negotiation's chat (chat/services.py, when present)."""
+    try:
+        from chat.services import system_message_post
+    except ImportError:
+        return
+    system_message_post(
+        negotiation_id=order.negotiation_id,
+        text=_("Payment reminder: %(amount)s is due by %(deadline)s.")
+        % {"amount": amount, "deadline": deadline},
+    )
+
+
+# --- Overdue ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_overdue_mark(*, order_id: int) -> bool:
+    """Marks an unpaid order overdue once its deadline has passed (both sides are told through
+    the order's 'overdue' event). False when there is nothing (more) to do."""
+    order = Order.objects.filter(pk=order_id).first()
+    if (
+        order is None
+        or order.status != OrderStatus.AWAITING_PAYMENT
+        or order.overdue_at is not None
+        or order.payment_due_at > timezone.now()
+    ):
+        return False
+    try:
+        order_services.order_mark_overdue(order_id=order_id)
+    except (InvalidTransition, StaleVersion):
+        return False
+    return True

@@ -1,0 +1,28 @@
+from django import template
+
+from common.money import format_money
+from payments import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("payments/partials/panel.html", takes_context=True)
+def payment_panel(context, order):
+    """What is due, paid and outstanding, with the actions the viewer may take.
+
+    Renders nothing for orders that both sides have not confirmed yet.
+    """
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    summary = selectors.payment_summary(user=user, order=order) if user else None
+    return {
+        "summary": summary,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path() if request else "",
+    }
+
+
+@register.filter
+def money(amount, currency):
+    return format_money(amount, currency)
