@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -30,7 +31,20 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
-class CompanySignupForm(forms.ModelForm):
+def _company_formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class CompanyFieldsMixin:
+    def clean_year_established(self):
+        year = self.cleaned_data.get("year_established")
+        services.validate_year_established(year)
+        return year
+
+
+class CompanySignupForm(CompanyFieldsMixin, forms.ModelForm):
     side = forms.TypedChoiceField(
         label=_("My company is a"),
         choices=Side.choices,
@@ -40,6 +54,7 @@ class CompanySignupForm(forms.ModelForm):
     class Meta:
         model = Company
         fields = services.COMPANY_SIGNUP_FIELDS
+        formfield_callback = _company_formfield
         widgets = {
             "main_products": forms.Textarea(attrs={"rows": 3}),
             "year_established": forms.NumberInput(attrs={"min": 1800}),
@@ -88,10 +103,11 @@ class UserSignupForm(forms.ModelForm):
         return data
 
 
-class CompanyProfileForm(forms.ModelForm):
+class CompanyProfileForm(CompanyFieldsMixin, forms.ModelForm):
     class Meta:
         model = Company
         fields = services.COMPANY_PROFILE_FIELDS
+        formfield_callback = _company_formfield
         widgets = {"main_products": forms.Textarea(attrs={"rows": 3})}
 
 

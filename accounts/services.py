@@ -39,18 +39,27 @@ def user_touch_last_active(*, user: User, now: datetime.datetime) -> None:
     user.last_active_at = now
 
 
+def validate_year_established(year: int | None) -> None:
+    """Forms call it too, to show the error beside other field errors."""
+    last = timezone.now().year
+    if year is not None and not EARLIEST_YEAR_ESTABLISHED <= year <= last:
+        raise ValidationError(
+            _("Enter a year between %(first)s and %(last)s.")
+            % {"first": EARLIEST_YEAR_ESTABLISHED, "last": last},
+            code="year_established",
+        )
+
+
 def _company_errors(company: Company) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
         company.full_clean(exclude=["verified"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    year = company.year_established
-    if year is not None and not EARLIEST_YEAR_ESTABLISHED <= year <= timezone.now().year:
-        errors.setdefault("year_established", []).append(
-            _("Enter a year between %(first)s and %(last)s.")
-            % {"first": EARLIEST_YEAR_ESTABLISHED, "last": timezone.now().year}
-        )
+    try:
+        validate_year_established(company.year_established)
+    except ValidationError as exc:
+        errors.setdefault("year_established", []).extend(exc.messages)
     return errors
 
 
