@@ -5,9 +5,8 @@ from django.shortcuts import redirect, render
 
 def home(request):
     if request.user.is_authenticated and getattr(request.user, "company_id", None):
-        if request.user.company.is_seller:
-            return redirect("catalog:product_list")
-        return redirect("catalog:product_list")
+        # Sellers land on their business opportunities, buyers on their orders and inquiries.
+        return redirect("inquiries:inbox")
     return render(request, "home.html")
 
 

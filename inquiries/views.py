@@ -1,0 +1,300 @@
+"""Pages: the inbox, the Contact Supplier form and the negotiation workspace.
+
+Views parse input, call one service or selector and render; the rules live in the services
+and selectors of ``inquiries`` and ``orders``.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from accounts.models import Side
+from accounts.selectors import company_profile
+from catalog.models import Product, Unit
+from common.errors import NotAllowed, NotFound, ValidationFailed
+from common.money import currency_choices
+from inquiries import selectors, services
+from orders import forms as order_forms
+from orders import selectors as order_selectors
+from orders import services as order_services
+from orders import terms as order_terms
+from orders.models import OrderStatus
+
+INBOX_PAGE_SIZE = 25
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _tab_label(tab: dict, side: str | None) -> str:
+    state = tab["state"]
+    if state == "inquiry":
+        return _("New inquiries") if side == Side.SELLER else _("Inquiries")
+    # A unilateral confirmation waits for the other side: name the tab by whose turn it is.
+    if state in order_services.CONFIRMED_BY.values():
+        if tab["waiting_for"] == side:
+            return _("Waiting for me")
+        if tab["waiting_for"] == Side.BUYER:
+            return _("Waiting for buyer")
+        return _("Waiting for seller")
+    if state == OrderStatus.CANCELLED:
+        return _("Closed (cancelled)")
+    return str(OrderStatus(state).label)
+
+
+@login_required
+def inbox(request):
+    """Seller: business opportunities; buyer: my orders and inquiries. Tabs by state."""
+    user = request.user
+    side = user.side
+    tabs = order_selectors.inbox_tabs_for_user(user)
+    states = [tab["state"] for tab in tabs]
+    state = request.GET.get("state", "")
+    if state not in states:
+        state = ""
+    filters = {
+        "query": request.GET.get("q", "")[:100],
+        "country": request.GET.get("country", "")[:2].upper(),
+        "since": _date(request.GET.get("since", "")),
+        "until": _date(request.GET.get("until", "")),
+    }
+    negotiations = order_selectors.inbox_for_user(user, state=state or None, **filters)
+    page = Paginator(negotiations, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [_inbox_row(negotiation, user) for negotiation in page.object_list]
+    for tab in tabs:
+        tab["label"] = _tab_label(tab, side)
+    return render(
+        request,
+        "inquiries/inbox.html",
+        {
+            "tabs": tabs,
+            "state": state,
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "countries": countries,
+            "is_seller": side == Side.SELLER,
+        },
+    )
+
+
+def _related(obj, name):
+    try:
+        return getattr(obj, name)
+    except Exception:  # reverse one-to-one missing: select_related cached "none"
+        return None
+
+
+def _inbox_row(negotiation, user) -> dict:
+    inquiry = _related(negotiation, "inquiry")
+    order = _related(negotiation, "order")
+    if order is not None and not order_selectors.order_is_visible(user, order):
+        order = None
+    counterpart = (
+        negotiation.buyer_company
+        if user.company_id == negotiation.seller_company_id
+        else negotiation.seller_company
+    )
+    row = {
+        "negotiation": negotiation,
+        "counterpart": counterpart,
+        "product": negotiation.product.name if negotiation.product else "",
+        "inquiry": inquiry,
+        "unread": bool(
+            inquiry and inquiry.is_unread and user.company_id == negotiation.seller_company_id
+        ),
+        "order": order,
+        "quantity": inquiry.quantity if inquiry else None,
+        "unit": inquiry.get_unit_display() if inquiry else "",
+        "total": None,
+        "currency": "",
+        "state": _("Inquiry"),
+    }
+    if order is not None:
+        terms = order_terms.from_order(order)
+        totals = order_terms.totals(terms)
+        lines = terms["lines"]
+        row.update(
+            total=totals.total,
+            currency=totals.currency,
+            state=order.get_status_display(),
+            quantity=lines[0]["quantity"] if len(lines) == 1 else None,
+            unit=order.lines.all()[0].get_unit_display() if len(lines) == 1 else "",
+            lines=len(lines),
+        )
+        if not row["product"] and lines:
+            row["product"] = lines[0]["name"]
+    elif inquiry and not row["product"]:
+        row["product"] = inquiry.subject
+    return row
+
+
+@login_required
+def contact_supplier(request, product_id: int):
+    """The buyer's inquiry to the product's seller."""
+    product = Product.objects.select_related("seller").filter(pk=product_id, active=True).first()
+    if product is None:
+        raise Http404
+    errors: dict = {}
+    if request.method == "POST":
+        values = {
+            name: request.POST.get(name, "")
+            for name in (
+                "subject",
+                "message",
+                "quantity",
+                "unit",
+                "target_price",
+                "target_currency",
+                "destination_country",
+            )
+        }
+        try:
+            inquiry = services.inquiry_create(
+                actor=request.user, values=values, product_id=product.pk
+            )
+        except ValidationFailed as exc:
+            errors = exc.errors
+        except NotAllowed as exc:
+            messages.error(request, exc.message)
+            return redirect("catalog:product_detail", product_id=product.pk)
+        else:
+            messages.success(request, _("Your inquiry has been sent to the supplier."))
+            return redirect("inquiries:workspace", negotiation_id=inquiry.negotiation_id)
+    else:
+        company = request.user.company
+        values = {
+            "subject": _("Inquiry about %(product)s") % {"product": product.name},
+            "message": "",
+            "quantity": format(product.moq.normalize(), "f"),
+            "unit": product.unit,
+            "target_price": "",
+            "target_currency": product.currency,
+            "destination_country": company.country.code if company else "",
+        }
+    return render(
+        request,
+        "inquiries/contact_supplier.html",
+        {
+            "product": product,
+            "values": values,
+            "errors": errors,
+            "units": Unit.choices,
+            "currencies": currency_choices(),
+            "countries": countries,
+            "can_send": request.user.side == Side.BUYER,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def workspace(request, negotiation_id: int):
+    try:
+        negotiation = selectors.negotiation_get_for_user(
+            user=request.user, negotiation_id=negotiation_id
+        )
+    except NotFound:
+        raise Http404 from None
+    return render_workspace(request, negotiation, edit="edit" in request.GET)
+
+
+def workspace_for_order(request, order, **kwargs):
+    """The workspace re-rendered after an order form was posted (errors, stale version)."""
+    negotiation = selectors.negotiation_get_for_user(
+        user=request.user, negotiation_id=order.negotiation_id
+    )
+    return render_workspace(request, negotiation, **kwargs)
+
+
+def render_workspace(
+    request,
+    negotiation,
+    *,
+    edit: bool = False,
+    values: dict | None = None,
+    errors: dict | None = None,
+    stale: dict | None = None,
+    cancel_errors: dict | None = None,
+    status: int = 200,
+):
+    """The three-pane workspace: counterpart and inquiry, the letter of intent, the chat."""
+    user = request.user
+    inquiry = _related(negotiation, "inquiry")
+    if user.company_id == negotiation.seller_company_id:
+        side, counterpart_id = Side.SELLER, negotiation.buyer_company_id
+    elif user.company_id == negotiation.buyer_company_id:
+        side, counterpart_id = Side.BUYER, negotiation.seller_company_id
+    else:  # staff
+        side, counterpart_id = None, negotiation.buyer_company_id
+    if inquiry is not None and side == Side.SELLER and inquiry.is_unread:
+        inquiry = services.inquiry_mark_read(inquiry_id=inquiry.pk, actor=user)
+    order = _related(negotiation, "order")
+    if order is not None:
+        order = (
+            order_selectors.order_detail_for_user(user=user, order_id=order.pk)
+            if order_selectors.order_is_visible(user, order)
+            else None
+        )
+    context = {
+        "negotiation": negotiation,
+        "inquiry": inquiry,
+        "side": side,
+        "counterpart": company_profile(company_id=counterpart_id),
+        "order": order,
+        "can_draft": side == Side.SELLER and inquiry is not None and order is None,
+        "stale": stale,
+        "cancel_errors": cancel_errors or {},
+    }
+    if order is not None:
+        context.update(_order_context(order, side, edit=edit, values=values, errors=errors or {}))
+    return render(request, "inquiries/workspace.html", context, status=status)
+
+
+def _order_context(order, side, *, edit: bool, values, errors) -> dict:
+    actions = order_services.allowed_actions(order, side)
+    terms = order_terms.from_order(order)
+    completion = order_terms.completion(terms)
+    revisions = list(order.revisions.all())
+    my_last = order_selectors.last_revision_of_side(order, side) if side else None
+    changes = []
+    if my_last is not None and my_last.version < order.version:
+        changes = order_terms.diff(my_last.terms, order_terms.canonical(terms))
+    can_modify = "modify" in actions
+    # Until someone has confirmed (a draft) the editor is open; afterwards "Modify" opens it.
+    editing = can_modify and (edit or values is not None or not revisions)
+    form_values = values if values is not None else order_forms.values_from_terms(terms)
+    sections = order_forms.module_sections(form_values, errors, changes)
+    for section in sections:
+        section["percent"] = completion.modules[section["module"]].percent
+    return {
+        "actions": actions,
+        "terms": terms,
+        "totals": order_terms.totals(terms),
+        "completion": completion,
+        "modules": order_forms.completion_modules(completion),
+        "missing": order_forms.missing_links(completion),
+        "sections": sections,
+        "errors": errors,
+        "editing": editing,
+        "can_modify": can_modify,
+        "can_confirm": "confirm" in actions,
+        "can_cancel": "cancel" in actions,
+        "confirm_enabled": "confirm" in actions and completion.complete,
+        "my_turn": order.waiting_for is not None and order.waiting_for == side,
+        "waiting_for": order.waiting_for,
+        "changes": order_forms.change_rows(changes),
+        "changes_since": my_last.version if changes else None,
+        "revisions": revisions,
+        "agreed": bool(order.agreed_digest),
+    }

@@ -1,0 +1,285 @@
+"""The letter-of-intent form on the pages: POST data <-> terms values, and fields to render.
+
+Validation is not here: ``orders.terms.clean`` (through the services) checks every value, and
+its field-level errors are shown next to the fields built below. This module only reads the
+posted strings back into the values dict the services take, and describes each field (label,
+input type, choices, current value, error, what changed) for the templates.
+"""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from common.money import currency_choices
+from orders import terms as order_terms
+from orders.models import Order, OrderLine
+
+MODULE_TITLES = {
+    "product": _("Product"),
+    "shipping": _("Shipping"),
+    "payment": _("Payment"),
+    "contacts": _("Contacts"),
+}
+LINE_INPUTS = ("key", "product_id", "name", "specification", "quantity", "unit", "unit_price")
+_LINE_NAME = re.compile(r"^lines-(\d{1,3})-(\w+)$")
+
+
+def values_from_post(data) -> dict:
+    """The order's module fields and lines as posted (strings; lines marked removed dropped)."""
+    values = {name: data.get(name, "") for name in order_terms.ORDER_FIELDS if name in data}
+    lines: dict[int, dict] = {}
+    for key in data:
+        match = _LINE_NAME.match(key)
+        if match and match.group(2) in (*LINE_INPUTS, "remove"):
+            lines.setdefault(int(match.group(1)), {})[match.group(2)] = data.get(key)
+    values["lines"] = [
+        {name: line.get(name, "") for name in LINE_INPUTS}
+        for _, line in sorted(lines.items())
+        if not line.get("remove")
+    ]
+    return values
+
+
+def values_from_terms(terms: dict) -> dict:
+    """The saved terms as form values (strings), for the first render."""
+    values = {name: _text(terms.get(name)) for name in order_terms.ORDER_FIELDS}
+    values["lines"] = [
+        {name: _text(line.get(name)) for name in LINE_INPUTS} for line in terms.get("lines", [])
+    ]
+    return values
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "code"):
+        return value.code or ""
+    if hasattr(value, "normalize"):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _choices(model_field) -> list[tuple[str, str]] | None:
+    if model_field.name in ("origin_country", "destination_country"):
+        return list(countries)
+    if model_field.name == "currency":
+        return currency_choices()
+    if model_field.choices:
+        return [(str(value), str(text)) for value, text in model_field.choices]
+    return None
+
+
+def _input_type(model_field) -> str:
+    internal = model_field.get_internal_type()
+    if internal == "DateField":
+        return "date"
+    if internal == "EmailField":
+        return "email"
+    if internal in ("DecimalField", "PositiveIntegerField", "PositiveSmallIntegerField"):
+        return "number"
+    if internal == "TextField":
+        return "textarea"
+    return "text"
+
+
+def _step(model_field) -> str:
+    if model_field.get_internal_type() == "DecimalField":
+        return "any"
+    return "1"
+
+
+def field_id(name: str) -> str:
+    return "f-" + name.replace(".", "-")
+
+
+def _field(model_field, name: str, value, errors, changed, required: bool) -> dict:
+    choices = _choices(model_field)
+    return {
+        "display": dict(choices).get(value, value) if choices else value,
+        "name": name,
+        "id": field_id(name),
+        "label": model_field.verbose_name,
+        "type": _input_type(model_field),
+        "step": _step(model_field),
+        "choices": choices,
+        "value": value,
+        "errors": errors or [],
+        "changed": changed,
+        "required": required,
+    }
+
+
+def module_sections(values: dict, errors: dict, changes: list[dict] | None = None) -> list[dict]:
+    """Each module with its fields (and, for Product, its lines) ready to render.
+
+    ``errors`` is ``ValidationFailed.errors``; ``changes`` (from ``orders.terms.diff``) marks
+    each changed field with its previous value.
+    """
+    changed_fields = {}
+    changed_lines: dict[tuple[str, str], dict] = {}
+    added_lines = set()
+    for change in changes or []:
+        if change["module"] == "product":
+            if change["change"] == "added":
+                added_lines.add(change["line_key"])
+            elif change["change"] == "changed":
+                changed_lines[(change["line_key"], change["field"])] = change
+        elif change["module"] != "totals":
+            changed_fields[change["field"]] = change
+    line_errors = errors.get("lines") if isinstance(errors.get("lines"), list) else []
+    line_errors = [e if isinstance(e, dict) else {} for e in line_errors]
+    line_messages = (
+        [e for e in errors.get("lines", []) if isinstance(e, str)] if "lines" in errors else []
+    )
+    lines = []
+    for index, line in enumerate(values.get("lines", [])):
+        row_errors = line_errors[index] if index < len(line_errors) else {}
+        # Start Order reports the main line's quantity error at the top level.
+        if index == 0 and "quantity" in errors:
+            row_errors = {**row_errors, "quantity": errors["quantity"]}
+        fields = []
+        for name in ("name", "specification", "quantity", "unit", "unit_price"):
+            model_field = OrderLine._meta.get_field(name)
+            fields.append(
+                _field(
+                    model_field,
+                    f"lines-{index}-{name}",
+                    line.get(name, ""),
+                    row_errors.get(name),
+                    changed_lines.get((line.get("key", ""), name)),
+                    name in order_terms.REQUIRED_LINE_FIELDS,
+                )
+            )
+            fields[-1]["id"] = field_id(f"lines.{index}.{name}")
+        lines.append(
+            {
+                "index": index,
+                "key": line.get("key", ""),
+                "product_id": line.get("product_id", ""),
+                "fields": fields,
+                "added": line.get("key") in added_lines,
+                "errors": [m for k, ms in row_errors.items() if k == "key" for m in ms],
+            }
+        )
+    sections = [
+        {
+            "module": "product",
+            "title": MODULE_TITLES["product"],
+            "lines": lines,
+            "errors": line_messages,
+            "fields": [],
+        }
+    ]
+    for module, names in order_terms.MODULE_FIELDS.items():
+        fields = [
+            _field(
+                Order._meta.get_field(name),
+                name,
+                values.get(name, ""),
+                errors.get(name),
+                changed_fields.get(name),
+                True,
+            )
+            for name in names
+        ]
+        sections.append(
+            {"module": module, "title": MODULE_TITLES[module], "fields": fields, "errors": []}
+        )
+    return sections
+
+
+def completion_modules(completion) -> list[dict]:
+    """Each module's title and percent, in module order."""
+    return [
+        {"name": name, "title": MODULE_TITLES[name], "percent": module.percent}
+        for name, module in completion.modules.items()
+    ]
+
+
+def missing_links(completion) -> list[dict]:
+    """The missing fields of a ``Completion`` as (module, label, anchor) for the page."""
+    links = []
+    for module, names in completion.missing.items():
+        for name in names:
+            if name == "lines":
+                anchor, text = "module-product", order_terms.label("lines")
+            elif name.startswith("lines."):
+                _, index, field = name.split(".")
+                anchor = field_id(name)
+                text = _("line %(n)s: %(field)s") % {
+                    "n": int(index) + 1,
+                    "field": order_terms.label(field),
+                }
+            elif name == "delivery":
+                anchor, text = field_id("delivery_lead_days"), order_terms.label(name)
+            else:
+                anchor, text = field_id(name), order_terms.label(name)
+            links.append({"module": MODULE_TITLES[module], "label": text, "anchor": anchor})
+    return links
+
+
+def change_rows(changes: list[dict]) -> list[dict]:
+    """``orders.terms.diff`` changes as rows for a before/after table."""
+    rows = []
+    for change in changes:
+        if change["module"] == "product" and change["field"] == "line":
+            item = change["after"] or change["before"]
+            summary = _line_summary(item)
+            rows.append(
+                {
+                    "module": MODULE_TITLES["product"],
+                    "label": _("line “%(name)s”") % {"name": change["line"]},
+                    "change": change["change"],
+                    "before": summary if change["change"] == "removed" else "",
+                    "after": summary if change["change"] == "added" else "",
+                }
+            )
+            continue
+        module = MODULE_TITLES.get(change["module"], _("Totals"))
+        text = order_terms.label(change["field"])
+        if change.get("line"):
+            text = f"{change['line']}: {text}"
+        rows.append(
+            {
+                "module": module,
+                "label": text,
+                "change": change["change"],
+                "before": _text(change["before"]),
+                "after": _text(change["after"]),
+            }
+        )
+    return rows
+
+
+def _line_summary(line: dict) -> str:
+    return (
+        f"{line.get('name')}: {line.get('quantity')} {line.get('unit')} × {line.get('unit_price')}"
+    )
+
+
+def start_values(product, user) -> dict:
+    """Start Order's first render: prefilled from the product, its seller and the buyer."""
+    company = user.company
+    values = dict.fromkeys(order_terms.ORDER_FIELDS, "")
+    values.update(
+        currency=product.currency,
+        origin_country=product.seller.country.code,
+        destination_country=company.country.code if company else "",
+        delivery_lead_days=str(product.lead_time_days),
+        buyer_contact_name=user.display_name,
+        buyer_contact_email=user.email,
+        buyer_contact_phone=user.phone,
+    )
+    values["lines"] = [
+        {
+            "key": "",
+            "product_id": str(product.pk),
+            "name": product.name,
+            "specification": "",
+            "quantity": format(product.moq.normalize(), "f"),
+            "unit": product.unit,
+            "unit_price": "",
+        }
+    ]
+    return values
