@@ -1,0 +1,54 @@
+import pytest
+
+from orders.models import OrderStatus
+from orders.tests.factories import make_order
+
+
+@pytest.fixture
+def agreed_order(buyer, seller):
+    return make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/orders/order/",
+        "/admin/orders/order/?status__exact=awaiting_payment&q=Hanse",
+        "/admin/orders/revision/",
+        "/admin/orders/orderevent/",
+        "/admin/inquiries/negotiation/",
+        "/admin/inquiries/negotiation/?order__status=awaiting_payment",
+        "/admin/inquiries/inquiry/",
+    ],
+)
+def test_staff_see_the_negotiation_changelists(client, staff, agreed_order, url):
+    client.force_login(staff)
+
+    assert client.get(url).status_code == 200
+
+
+def test_the_order_admin_page_shows_lines_revisions_and_timeline(client, staff, agreed_order):
+    client.force_login(staff)
+
+    response = client.get(f"/admin/orders/order/{agreed_order.pk}/change/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Stainless steel water bottle" in content
+    assert agreed_order.agreed_digest in content
+    assert "Both parties confirmed" in content
+
+
+def test_staff_cannot_edit_an_orders_state_in_the_admin(client, staff, agreed_order):
+    client.force_login(staff)
+
+    client.post(f"/admin/orders/order/{agreed_order.pk}/change/", {"status": "paid", "version": 99})
+
+    agreed_order.refresh_from_db()
+    assert (agreed_order.status, agreed_order.version) == (OrderStatus.AWAITING_PAYMENT, 4)
+
+
+def test_staff_cannot_add_orders_in_the_admin(client, staff):
+    client.force_login(staff)
+
+    assert client.get("/admin/orders/order/add/").status_code == 403
