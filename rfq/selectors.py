@@ -1,0 +1,222 @@
+"""Reads of RFQs and quotations, each with the access check (outsiders: NotFound).
+
+Who sees an RFQ: its buyer company; staff (read only); a seller while it is open, if it is
+public and the seller has an active product in its category, or if the seller was invited;
+and a seller that quoted on it, for good. Who sees a quotation: the RFQ's buyer company, the
+quoting seller company, and staff; nobody else.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts.models import Side
+from catalog.models import Product
+from common.db import SubqueryCount
+from common.errors import NotFound
+from common.money import quantize
+from rfq.models import RFQ, Quotation
+
+
+def _no_rows() -> Q:
+    return Q(pk__in=[])
+
+
+def rfq_visibility(user) -> Q:
+    if not user.is_authenticated:
+        return _no_rows()
+    if user.is_staff:
+        return Q()
+    if not user.company_id:
+        return _no_rows()
+    if user.side == Side.BUYER:
+        return Q(buyer_company_id=user.company_id)
+    return Q(state=RFQ.State.OPEN) & Q(
+        Q(audience=RFQ.Audience.PUBLIC)
+        & Q(
+            Exists(
+                Product.objects.filter(
+                    seller_id=user.company_id, category_id=OuterRef("category_id"), active=True
+                )
+            )
+        )
+        | Q(
+            Exists(
+                RFQ.invited_sellers.through.objects.filter(
+                    rfq_id=OuterRef("pk"), company_id=user.company_id
+                )
+            )
+        )
+    ) | Q(
+        Exists(Quotation.objects.filter(rfq_id=OuterRef("pk"), seller_company_id=user.company_id))
+    )
+
+
+def _is_seller(user) -> bool:
+    return user.is_authenticated and not user.is_staff and user.side == Side.SELLER
+
+
+def rfqs_for_user(
+    user,
+    *,
+    open_only: bool = False,
+    state: str | None = None,
+    category_id: int | None = None,
+    destination_country: str | None = None,
+    min_quantity: Decimal | None = None,
+    max_quantity: Decimal | None = None,
+    deadline_before: datetime.date | None = None,
+    search: str | None = None,
+) -> QuerySet[RFQ]:
+    """The RFQs the user may see, newest first, in one query.
+
+    Buyers and staff get ``quotation_count``; sellers get their own quotation's id and state
+    (``my_quotation_id``, ``my_quotation_state``) and never the count of competitors.
+    ``open_only``: still taking quotations (open, deadline not passed).
+    """
+    qs = (
+        RFQ.objects.filter(rfq_visibility(user))
+        .select_related("category", "buyer_company")
+        .order_by("-created_at", "-pk")
+    )
+    if _is_seller(user):
+        own = Quotation.objects.filter(rfq_id=OuterRef("pk"), seller_company_id=user.company_id)
+        qs = qs.annotate(
+            my_quotation_id=own.values("pk")[:1], my_quotation_state=own.values("state")[:1]
+        )
+    else:
+        qs = qs.annotate(
+            quotation_count=SubqueryCount(Quotation.objects.filter(rfq=OuterRef("pk")))
+        )
+    if open_only:
+        qs = qs.filter(state=RFQ.State.OPEN, quotation_deadline__gt=timezone.now())
+    if state:
+        qs = qs.filter(state=state)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if destination_country:
+        qs = qs.filter(destination_country=destination_country.upper())
+    if min_quantity is not None:
+        qs = qs.filter(quantity__gte=min_quantity)
+    if max_quantity is not None:
+        qs = qs.filter(quantity__lte=max_quantity)
+    if deadline_before:
+        qs = qs.filter(quotation_deadline__date__lte=deadline_before)
+    if search:
+        qs = qs.filter(Q(product_name__icontains=search) | Q(requirements__icontains=search))
+    return qs
+
+
+def rfq_get_for_user(*, user, rfq_id: int) -> RFQ:
+    rfq = (
+        rfqs_for_user(user)
+        .select_related("created_by", "negotiation")
+        .prefetch_related("attachments")
+        .filter(pk=rfq_id)
+        .first()
+    )
+    if rfq is None:
+        raise NotFound("No such request for quotation.")
+    return rfq
+
+
+def quotation_visibility(user) -> Q:
+    if not user.is_authenticated:
+        return _no_rows()
+    if user.is_staff:
+        return Q()
+    if not user.company_id:
+        return _no_rows()
+    return Q(rfq__buyer_company_id=user.company_id) | Q(seller_company_id=user.company_id)
+
+
+def quotations_for_user(user, *, state: str | None = None) -> QuerySet[Quotation]:
+    """Quotations the user may see (a seller: their own; a buyer: those on their RFQs)."""
+    qs = (
+        Quotation.objects.filter(quotation_visibility(user))
+        .select_related("rfq__category", "rfq__buyer_company", "seller_company", "author")
+        .order_by("-created_at", "-pk")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def quotation_get_for_user(*, user, quotation_id: int) -> Quotation:
+    quotation = quotations_for_user(user).filter(pk=quotation_id).first()
+    if quotation is None:
+        raise NotFound("No such quotation.")
+    return quotation
+
+
+# --- The comparison table ---------------------------------------------------------------------
+
+# sort key -> the ordering columns (ascending); "-key" reverses the key column.
+COMPARISON_SORTS = {
+    "seller": ("seller_company__legal_name",),
+    "country": ("seller_company__country",),
+    "verified": ("seller_company__verified",),
+    "member_since": ("seller_company__created_at",),
+    "unit_price": ("other_currency", "currency", "unit_price"),
+    "total": ("other_currency", "unit_price"),
+    "moq": ("moq",),
+    "lead_time": ("lead_time_days",),
+    "incoterm": ("incoterm",),
+    "validity": ("valid_until",),
+    "state": ("state",),
+    "submitted": ("created_at",),
+}
+DEFAULT_SORT = "total"
+
+
+def comparison_sort(sort: str | None) -> str:
+    """The sort parameter if it is a known column (optionally ``-`` prefixed), else the default."""
+    if sort and sort.lstrip("-") in COMPARISON_SORTS:
+        return sort
+    return DEFAULT_SORT
+
+
+@dataclass
+class ComparisonRow:
+    quotation: Quotation
+    total: Decimal | None  # only when quoted in the RFQ's currency: no invented rates
+    moq_above_quantity: bool
+
+
+def quotations_on_rfq(*, user, rfq: RFQ, sort: str | None = None) -> list[ComparisonRow]:
+    """The quotations on an RFQ the user may see, sorted by a column, in one query.
+
+    The buyer (and staff) see all; a seller only their own; others none. Quotations in
+    another currency than the RFQ's have no total and sort after those in it, whatever the
+    direction, since their prices cannot be compared without an exchange rate.
+    """
+    qs = quotations_for_user(user).filter(rfq_id=rfq.pk)
+    sort = comparison_sort(sort)
+    descending = sort.startswith("-")
+    columns = COMPARISON_SORTS[sort.lstrip("-")]
+    ordering = []
+    for column in columns:
+        if column == "other_currency":
+            ordering.append(F(column).asc())
+        else:
+            ordering.append(F(column).desc() if descending else F(column).asc())
+    qs = qs.annotate(
+        other_currency=Case(
+            When(currency=rfq.currency, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by(*ordering, "pk")
+    return [
+        ComparisonRow(
+            quotation=q,
+            total=quantize(q.unit_price * rfq.quantity, q.currency)
+            if q.currency == rfq.currency
+            else None,
+            moq_above_quantity=q.moq > rfq.quantity,
+        )
+        for q in qs
+    ]

@@ -1,0 +1,276 @@
+"""Pages for both sides: the RFQ list, posting an RFQ, the RFQ detail with the comparison
+table, the quotation form, the seller's quotations, and the buyer's decisions.
+
+Views parse input, call one service or selector, and render; the rules live in
+rfq/services.py and rfq/selectors.py.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Side
+from common.errors import DomainError, NotFound, ValidationFailed
+from rfq import selectors, services
+from rfq.forms import BrowseForm, QuotationForm, RFQForm
+from rfq.models import RFQ, Quotation
+
+PAGE_SIZE = 25
+
+# Service error keys that name a different form field.
+FORM_FIELD = {"category_id": "category", "invited_seller_ids": "invited_sellers"}
+
+
+def _add_errors(form, exc: ValidationFailed) -> None:
+    for name, errors in exc.errors.items():
+        field = FORM_FIELD.get(name, name)
+        for error in errors if isinstance(errors, list) else [errors]:
+            form.add_error(field if field in form.fields else None, str(error))
+
+
+def _get_or_404(function, **kwargs):
+    try:
+        return function(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message)
+
+
+@login_required
+def rfq_list(request):
+    """Buyer: my RFQs; seller: the open RFQs they may quote on, with filters; staff: all."""
+    user = request.user
+    is_seller = not user.is_staff and user.side == Side.SELLER
+    browse = BrowseForm(request.GET or None)
+    state = request.GET.get("state", "")
+    if state not in RFQ.State.values:
+        state = ""
+    if is_seller:
+        rfqs = selectors.rfqs_for_user(user, open_only=True, **browse.filters())
+    else:
+        rfqs = selectors.rfqs_for_user(user, state=state or None)
+    page = Paginator(rfqs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rfq/rfq_list.html",
+        {
+            "page": page,
+            "rfqs": page.object_list,
+            "is_seller": is_seller,
+            "browse": browse,
+            "state": state,
+            "states": RFQ.State.choices,
+        },
+    )
+
+
+@login_required
+def rfq_create(request):
+    if request.user.side != Side.BUYER:
+        raise Http404(_("Only buyers post requests for quotation."))
+    form = RFQForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rfq = services.rfq_create(
+                actor=request.user,
+                values=form.values(),
+                invited_seller_ids=form.invited_seller_ids(),
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your request for quotation is published."))
+            return redirect("rfq:detail", rfq.pk)
+    return render(request, "rfq/rfq_form.html", {"form": form})
+
+
+@login_required
+def rfq_detail(request, rfq_id: int):
+    """The RFQ; the buyer's comparison table (sortable), or the seller's own quotation."""
+    user = request.user
+    rfq = _get_or_404(selectors.rfq_get_for_user, user=user, rfq_id=rfq_id)
+    sort = selectors.comparison_sort(request.GET.get("sort"))
+    rows = selectors.quotations_on_rfq(user=user, rfq=rfq, sort=sort)
+    is_buyer = user.company_id == rfq.buyer_company_id
+    own = rows[0].quotation if rows and not is_buyer and not user.is_staff else None
+    return render(
+        request,
+        "rfq/rfq_detail.html",
+        {
+            "rfq": rfq,
+            "rows": rows,
+            "sort": sort,
+            "is_buyer": is_buyer,
+            "own": own,
+            "can_quote": (
+                user.side == Side.SELLER and own is None and rfq.is_open and rfq.taking_quotations
+            ),
+            "can_revise": own is not None
+            and own.state == Quotation.State.SUBMITTED
+            and rfq.taking_quotations,
+            "columns": COLUMNS,
+        },
+    )
+
+
+# The comparison table's sortable columns: (sort key, heading, numeric).
+COLUMNS = [
+    ("seller", _("Seller"), False),
+    ("country", _("Country"), False),
+    ("verified", _("Verified"), False),
+    ("member_since", _("Member since"), False),
+    ("unit_price", _("Unit price"), True),
+    ("total", _("Total"), True),
+    ("moq", _("MOQ"), True),
+    ("lead_time", _("Lead time"), True),
+    ("incoterm", _("Incoterm"), False),
+    ("validity", _("Valid until"), False),
+    ("state", _("State"), False),
+]
+
+
+@login_required
+def quotation_form(request, rfq_id: int):
+    """A seller quotes on an RFQ, or revises the quotation they already made."""
+    user = request.user
+    rfq = _get_or_404(selectors.rfq_get_for_user, user=user, rfq_id=rfq_id)
+    if user.side != Side.SELLER:
+        raise Http404(_("Only sellers quote."))
+    own = Quotation.objects.filter(rfq=rfq, seller_company_id=user.company_id).first()
+    form = QuotationForm(request.POST or None, request.FILES or None, instance=own)
+    if request.method == "POST" and form.is_valid():
+        attachment = form.cleaned_data.get("attachment") or None
+        if attachment is not None and not hasattr(attachment, "size"):
+            attachment = None
+        try:
+            if own is None:
+                services.quotation_submit(
+                    rfq_id=rfq.pk, actor=user, values=form.values(), attachment=attachment
+                )
+                messages.success(request, _("Your quotation has been sent to the buyer."))
+            else:
+                services.quotation_revise(
+                    quotation_id=own.pk,
+                    actor=user,
+                    version=form.cleaned_data.get("version") or 0,
+                    values=form.values(),
+                    attachment=attachment,
+                )
+                messages.success(request, _("Your quotation has been revised."))
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("rfq:detail", rfq.pk)
+        else:
+            return redirect("rfq:detail", rfq.pk)
+    return render(request, "rfq/quotation_form.html", {"rfq": rfq, "form": form, "own": own})
+
+
+@login_required
+def my_quotations(request):
+    """The seller's quotations and what became of each."""
+    state = request.GET.get("state", "")
+    if state not in Quotation.State.values:
+        state = ""
+    quotations = selectors.quotations_for_user(request.user, state=state or None).filter(
+        seller_company_id=request.user.company_id
+    )
+    page = Paginator(quotations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rfq/my_quotations.html",
+        {
+            "page": page,
+            "quotations": page.object_list,
+            "state": state,
+            "states": Quotation.State.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def rfq_close(request, rfq_id: int):
+    try:
+        services.rfq_close(rfq_id=rfq_id, actor=request.user)
+    except NotFound as exc:
+        raise Http404(exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The request for quotation is closed without award."))
+    return redirect("rfq:detail", rfq_id)
+
+
+DECISIONS = {
+    "shortlist": (services.quotation_shortlist, _("The quotation is shortlisted.")),
+    "decline": (services.quotation_decline, _("The quotation is declined.")),
+    "accept": (services.quotation_accept, _("Quotation accepted: the negotiation is open.")),
+}
+
+
+def _negotiation_url(negotiation_id: int, rfq_id: int) -> str:
+    try:
+        return reverse("inquiries:workspace", args=[negotiation_id])
+    except NoReverseMatch:
+        return reverse("rfq:detail", args=[rfq_id])
+
+
+@login_required
+@require_POST
+def quotation_decide(request, quotation_id: int, decision: str):
+    """The buyer shortlists, declines or accepts a quotation at the version they saw."""
+    if decision not in DECISIONS:
+        raise Http404
+    service, success = DECISIONS[decision]
+    quotation = _get_or_404(
+        selectors.quotation_get_for_user, user=request.user, quotation_id=quotation_id
+    )
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        decided = service(quotation_id=quotation.pk, actor=request.user, version=version)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("rfq:detail", quotation.rfq_id)
+    messages.success(request, success)
+    if decision == "accept":
+        rfq = RFQ.objects.only("negotiation_id").get(pk=decided.rfq_id)
+        return redirect(_negotiation_url(rfq.negotiation_id, decided.rfq_id))
+    return redirect(f"{reverse('rfq:detail', args=[quotation.rfq_id])}#quotation-{quotation.pk}")
+
+
+@login_required
+def rfq_attachment(request, rfq_id: int, attachment_id: int):
+    rfq = _get_or_404(selectors.rfq_get_for_user, user=request.user, rfq_id=rfq_id)
+    attachment = next((a for a in rfq.attachments.all() if a.pk == attachment_id), None)
+    if attachment is None:
+        raise Http404
+    return _file_response(attachment.file, attachment.name, attachment.content_type)
+
+
+@login_required
+def quotation_attachment(request, quotation_id: int):
+    quotation = _get_or_404(
+        selectors.quotation_get_for_user, user=request.user, quotation_id=quotation_id
+    )
+    if not quotation.attachment:
+        raise Http404
+    return _file_response(quotation.attachment, quotation.attachment_name, None)
+
+
+def _file_response(file, name: str, content_type: str | None) -> FileResponse:
+    # Served as a download, never inline: the content was checked, but not trusted.
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=name)
+    if content_type:
+        response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
