@@ -1,1 +1,101 @@
-urlpatterns = []
+"""REST API for payments under /api/v1/: thin views, one service or selector call each."""
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.errors import ValidationFailed
+from payments import selectors, services
+from payments import serializers as s
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    if not serializer.is_valid():
+        raise ValidationFailed(serializer.errors)
+    return serializer.validated_data
+
+
+class OrderPaymentsApi(APIView):
+    @extend_schema(
+        summary="What is due, paid and outstanding, with the payments",
+        responses=s.SummarySerializer,
+    )
+    def get(self, request, order_id: int):
+        summary = selectors.payment_summary_for_user(user=request.user, order_id=order_id)
+        return Response(s.SummarySerializer(summary).data)
+
+    @extend_schema(
+        summary="Pay (buyer); idempotent by the Idempotency-Key header or field",
+        request=s.PaymentInputSerializer,
+        responses={201: s.PaymentSerializer},
+    )
+    def post(self, request, order_id: int):
+        data = _valid(s.PaymentInputSerializer, request)
+        payment = services.payment_submit(
+            order_id=order_id,
+            actor=request.user,
+            provider=data["provider"],
+            amount=data["amount"],
+            currency=data["currency"],
+            idempotency_key=request.headers.get("Idempotency-Key")
+            or data.get("idempotency_key", ""),
+            values={
+                "reference": data.get("reference", ""),
+                "slip": data.get("slip"),
+                "card_number": data.get("card_number", ""),
+            },
+        )
+        return Response(s.PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentReceiveApi(APIView):
+    @extend_schema(
+        summary="Mark a submitted transfer received (seller)",
+        request=None,
+        responses=s.PaymentSerializer,
+    )
+    def post(self, request, payment_id: int):
+        payment = services.payment_mark_received(payment_id=payment_id, actor=request.user)
+        return Response(s.PaymentSerializer(payment).data)
+
+
+class PaymentRejectApi(APIView):
+    @extend_schema(
+        summary="Reject a submitted transfer with a reason (seller)",
+        request=s.RejectInputSerializer,
+        responses=s.PaymentSerializer,
+    )
+    def post(self, request, payment_id: int):
+        data = _valid(s.RejectInputSerializer, request)
+        payment = services.payment_reject(
+            payment_id=payment_id, actor=request.user, reason=data["reason"]
+        )
+        return Response(s.PaymentSerializer(payment).data)
+
+
+class ReminderApi(APIView):
+    @extend_schema(
+        summary="Remind the buyer to pay (seller; once per 24 hours)",
+        request=None,
+        responses={202: None},
+    )
+    def post(self, request, order_id: int):
+        reminder = services.reminder_request(order_id=order_id, actor=request.user)
+        return Response({"reminder_id": reminder.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+urlpatterns = [
+    path("orders/<int:order_id>/payments/", OrderPaymentsApi.as_view(), name="api-order-payments"),
+    path(
+        "payments/<int:payment_id>/receive/",
+        PaymentReceiveApi.as_view(),
+        name="api-payment-receive",
+    ),
+    path(
+        "payments/<int:payment_id>/reject/", PaymentRejectApi.as_view(), name="api-payment-reject"
+    ),
+    path("orders/<int:order_id>/reminders/", ReminderApi.as_view(), name="api-order-reminders"),
+]

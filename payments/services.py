@@ -96,9 +96,9 @@ def _clean_bank_details(values: dict) -> dict:
 
 
 def _warn_buyers_of_bank_change(*, company_id: int, changed_at: datetime.datetime) -> None:
-    orders = Order.objects.filter(
-        negotiation__seller_company_id=company_id, status=OrderStatus.AWAITING_PAYMENT
-    ).select_related("negotiation__seller_company")
+    orders = selectors.orders_awaiting_payment_of_seller(company_id).select_related(
+        "negotiation__seller_company"
+    )
     messages = [
         Message(
             company_id=order.negotiation.buyer_company_id,

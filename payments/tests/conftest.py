@@ -1,0 +1,25 @@
+import pytest
+
+from orders.models import OrderStatus
+from orders.tests.factories import make_order
+from payments.tests.factories import set_bank_details
+
+
+@pytest.fixture
+def bank(seller):
+    return set_bank_details(seller)
+
+
+@pytest.fixture
+def awaiting_order(buyer, seller, product, bank, django_capture_on_commit_callbacks):
+    """An order both sides confirmed (total 5,150.00 USD, 30 % now, 14 days to pay), with the
+    after-commit hooks run as in production (bank-detail snapshot, notifications)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_order(
+            buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT, product=product
+        )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")

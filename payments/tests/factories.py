@@ -1,0 +1,28 @@
+"""Payment fixtures built through the real services."""
+
+from payments import services
+
+BANK = {
+    "beneficiary": "Ningbo Bright Housewares Co",
+    "bank_name": "Bank of Ningbo",
+    "account_number": "CN12 3456 7890 1234",
+    "swift_bic": "BKNBCN2N",
+    "bank_address": "Ningbo, China",
+}
+NEW_BANK = {**BANK, "bank_name": "Other Bank Ltd", "account_number": "GB00FRAUD1234567"}
+
+
+def set_bank_details(seller, **overrides):
+    return services.bank_account_update(actor=seller, values={**BANK, **overrides})
+
+
+def pay(order, buyer, amount, *, key="key-00000001", provider="bank_transfer", **values):
+    return services.payment_submit(
+        order_id=order.pk,
+        actor=buyer,
+        provider=provider,
+        amount=str(amount),
+        currency=values.pop("currency", "USD"),
+        idempotency_key=key,
+        values={"reference": "TT-REF-1", **values},
+    )
