@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ValidationFailed
@@ -172,7 +174,11 @@ def _clean_field(model_field, value):
     if isinstance(value, float):
         # Money never passes through float: a JSON number is re-read from its repr.
         value = str(value)
-    return model_field.clean(value, None)
+    value = model_field.clean(value, None)
+    if isinstance(model_field, models.TextField) and model_field.max_length:
+        # A TextField's max_length binds only its form widget, not Field.clean().
+        MaxLengthValidator(model_field.max_length)(value)
+    return value
 
 
 # --- Totals and completion ----------------------------------------------------------------
