@@ -55,7 +55,7 @@ def conversation_access(*, user_id: int, negotiation_id: int):
 
 
 def _messages():
-    return Message.objects.select_related("sender", "order")
+    return Message.objects.select_related("sender")
 
 
 def messages_after(*, user, negotiation_id: int, after_id: int = 0, limit: int = 100) -> list:

@@ -164,7 +164,7 @@ def _existing(*, negotiation_id: int, actor, client_id: str) -> Message | None:
     if not client_id:
         return None
     return (
-        Message.objects.select_related("sender", "order")
+        Message.objects.select_related("sender")
         .filter(negotiation_id=negotiation_id, sender=actor, client_id=client_id)
         .first()
     )
