@@ -274,3 +274,12 @@ PAYMENT_PROVIDERS = env.list(
 CHAT_PRESENCE_TIMEOUT = 60  # seconds without a heartbeat after which a socket counts as gone
 CHAT_HEARTBEAT_SECONDS = 20  # how often the client pings (and catches up)
 CHAT_MAX_FRAME_BYTES = 64 * 1024
+
+# rfq
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "RFQStateEnum": "rfq.models.RFQ.State",
+        "QuotationStateEnum": "rfq.models.Quotation.State",
+        "RFQAudienceEnum": "rfq.models.RFQ.Audience",
+    }
+)

@@ -1,1 +1,310 @@
-urlpatterns = []
+"""REST API for requests for quotation: thin views, one service or selector call each."""
+
+from django.urls import path
+from django.utils.dateparse import parse_date
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Side
+from rfq import selectors, services
+from rfq import serializers as s
+from rfq.models import RFQ, Quotation
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+BAD_INPUT = OpenApiResponse(
+    description="Field-level errors: {field: [messages]}; {non_field_errors: [...]} when the "
+    "buyer already has the maximum number of open RFQs. Nothing changed."
+)
+NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="Nothing visible to you here.")
+FORBIDDEN = OpenApiResponse(s.ErrorSerializer, description="Your side may not do this.")
+CONFLICT = OpenApiResponse(
+    s.ConflictSerializer,
+    description="The RFQ or quotation has moved on (stale version, wrong state, deadline or "
+    "validity passed, already quoted); nothing changed.",
+)
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _files(request, name: str) -> list:
+    return request.FILES.getlist(name) if hasattr(request.FILES, "getlist") else []
+
+
+def _decimal(value: str | None):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(value) if value else None
+    except InvalidOperation:
+        return None
+
+
+class RFQListCreateApi(ListAPIView):
+    serializer_class = s.RFQSerializer
+    parser_classes = PARSERS
+
+    def get_queryset(self):
+        params = self.request.query_params
+        state = params.get("state")
+        category = params.get("category")
+        return selectors.rfqs_for_user(
+            self.request.user,
+            open_only=params.get("open") in ("1", "true"),
+            state=state if state in RFQ.State.values else None,
+            category_id=int(category) if category and category.isdigit() else None,
+            destination_country=params.get("destination_country", "")[:2] or None,
+            min_quantity=_decimal(params.get("min_quantity")),
+            max_quantity=_decimal(params.get("max_quantity")),
+            deadline_before=parse_date(params.get("deadline_before") or "") or None,
+            search=params.get("q", "")[:100] or None,
+        )
+
+    @extend_schema(
+        summary="RFQs you can see (buyer: your company's; seller: those open to you)",
+        parameters=[
+            OpenApiParameter("open", bool, description="Only RFQs still taking quotations."),
+            OpenApiParameter("state", str, enum=RFQ.State.values),
+            OpenApiParameter("category", int),
+            OpenApiParameter("destination_country", str),
+            OpenApiParameter("min_quantity", float),
+            OpenApiParameter("max_quantity", float),
+            OpenApiParameter("deadline_before", str, description="Date (YYYY-MM-DD)."),
+            OpenApiParameter("q", str, description="Search product name and requirements."),
+        ],
+        responses=s.RFQSerializer(many=True),
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Post an RFQ (buyer)",
+        request={
+            "application/json": s.RFQInputSerializer,
+            "multipart/form-data": s.RFQInputSerializer,
+        },
+        responses={201: s.RFQDetailSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def post(self, request):
+        data = _valid(s.RFQInputSerializer, request)
+        invited = data.pop("invited_seller_ids", [])
+        data.pop("attachments", None)
+        rfq = services.rfq_create(
+            actor=request.user,
+            values=data,
+            invited_seller_ids=invited,
+            attachments=_files(request, "attachments"),
+        )
+        rfq = selectors.rfq_get_for_user(user=request.user, rfq_id=rfq.pk)
+        return Response(s.RFQDetailSerializer(rfq).data, status=status.HTTP_201_CREATED)
+
+
+class RFQDetailApi(APIView):
+    @extend_schema(
+        summary="An RFQ with its attachments",
+        responses={200: s.RFQDetailSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, rfq_id: int):
+        rfq = selectors.rfq_get_for_user(user=request.user, rfq_id=rfq_id)
+        return Response(s.RFQDetailSerializer(rfq).data)
+
+
+class RFQCloseApi(APIView):
+    @extend_schema(
+        summary="Close an open RFQ without awarding it (buyer); live quotations' sellers are told",
+        request=None,
+        responses={200: s.RFQDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request, rfq_id: int):
+        services.rfq_close(rfq_id=rfq_id, actor=request.user)
+        rfq = selectors.rfq_get_for_user(user=request.user, rfq_id=rfq_id)
+        return Response(s.RFQDetailSerializer(rfq).data)
+
+
+class RFQQuotationsApi(APIView):
+    parser_classes = PARSERS
+
+    @extend_schema(
+        summary="The comparison table: all quotations (buyer) or your own (seller)",
+        parameters=[
+            OpenApiParameter(
+                "sort",
+                str,
+                description="A column, `-` prefixed for descending: "
+                + ", ".join(selectors.COMPARISON_SORTS)
+                + ". Quotations in another currency than the RFQ's sort last on price and "
+                "total.",
+            )
+        ],
+        responses={200: s.ComparisonRowSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, rfq_id: int):
+        rfq = selectors.rfq_get_for_user(user=request.user, rfq_id=rfq_id)
+        rows = selectors.quotations_on_rfq(
+            user=request.user, rfq=rfq, sort=request.query_params.get("sort")
+        )
+        context = {"rows": {row.quotation.pk: row for row in rows}}
+        return Response(
+            s.ComparisonRowSerializer(
+                [row.quotation for row in rows], many=True, context=context
+            ).data
+        )
+
+    @extend_schema(
+        summary="Quote on an RFQ (seller; one quotation per seller company)",
+        request={
+            "application/json": s.QuotationInputSerializer,
+            "multipart/form-data": s.QuotationInputSerializer,
+        },
+        responses={
+            201: s.QuotationSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, rfq_id: int):
+        data = _valid(s.QuotationInputSerializer, request)
+        attachment = data.pop("attachment", None)
+        quotation = services.quotation_submit(
+            rfq_id=rfq_id, actor=request.user, values=data, attachment=attachment
+        )
+        return Response(s.QuotationSerializer(quotation).data, status=status.HTTP_201_CREATED)
+
+
+class QuotationListApi(ListAPIView):
+    serializer_class = s.QuotationSerializer
+
+    def get_queryset(self):
+        state = self.request.query_params.get("state")
+        qs = selectors.quotations_for_user(
+            self.request.user, state=state if state in Quotation.State.values else None
+        )
+        if not self.request.user.is_staff and self.request.user.side == Side.SELLER:
+            return qs.filter(seller_company_id=self.request.user.company_id)
+        return qs
+
+    @extend_schema(
+        summary="Your quotations and what became of each (seller); received ones (buyer)",
+        parameters=[OpenApiParameter("state", str, enum=Quotation.State.values)],
+        responses=s.QuotationSerializer(many=True),
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class QuotationDetailApi(APIView):
+    parser_classes = PARSERS
+
+    @extend_schema(
+        summary="A quotation (its seller, the RFQ's buyer)",
+        responses={200: s.QuotationSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, quotation_id: int):
+        quotation = selectors.quotation_get_for_user(user=request.user, quotation_id=quotation_id)
+        return Response(s.QuotationSerializer(quotation).data)
+
+    @extend_schema(
+        summary="Revise your submitted quotation at `version`, before the deadline (seller)",
+        request={
+            "application/json": s.QuotationReviseSerializer,
+            "multipart/form-data": s.QuotationReviseSerializer,
+        },
+        responses={
+            200: s.QuotationSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def patch(self, request, quotation_id: int):
+        current = selectors.quotation_get_for_user(user=request.user, quotation_id=quotation_id)
+        version = _valid(s.VersionSerializer, request)["version"]
+        data = _valid(s.QuotationInputSerializer, request, partial=True)
+        attachment = data.pop("attachment", None)
+        values = {name: getattr(current, name) for name in services.QUOTATION_FIELDS}
+        values.update(data)
+        quotation = services.quotation_revise(
+            quotation_id=current.pk,
+            actor=request.user,
+            version=version,
+            values=values,
+            attachment=attachment,
+        )
+        return Response(s.QuotationSerializer(quotation).data)
+
+
+def _decision_api(service, summary: str, response_serializer):
+    class QuotationDecisionApi(APIView):
+        @extend_schema(
+            summary=summary,
+            request=s.VersionSerializer,
+            responses={
+                200: response_serializer,
+                400: BAD_INPUT,
+                403: FORBIDDEN,
+                404: NOT_FOUND,
+                409: CONFLICT,
+            },
+        )
+        def post(self, request, quotation_id: int):
+            data = _valid(s.VersionSerializer, request)
+            quotation = service(
+                quotation_id=quotation_id, actor=request.user, version=data["version"]
+            )
+            return Response(response_serializer(quotation).data)
+
+    QuotationDecisionApi.__name__ = f"Quotation{service.__name__.split('_')[1].title()}Api"
+    return QuotationDecisionApi
+
+
+QuotationShortlistApi = _decision_api(
+    services.quotation_shortlist,
+    "Shortlist a quotation (buyer); the seller is told and can no longer revise it",
+    s.QuotationSerializer,
+)
+QuotationDeclineApi = _decision_api(
+    services.quotation_decline,
+    "Decline a quotation (buyer); the seller is told",
+    s.QuotationSerializer,
+)
+QuotationAcceptApi = _decision_api(
+    services.quotation_accept,
+    "Accept a quotation (buyer): opens a negotiation with a prefilled draft letter of intent "
+    "in the seller's court, awards the RFQ; the other quoting sellers are told",
+    s.AcceptedSerializer,
+)
+
+
+urlpatterns = [
+    path("rfqs/", RFQListCreateApi.as_view(), name="api-rfqs"),
+    path("rfqs/<int:rfq_id>/", RFQDetailApi.as_view(), name="api-rfq-detail"),
+    path("rfqs/<int:rfq_id>/close/", RFQCloseApi.as_view(), name="api-rfq-close"),
+    path("rfqs/<int:rfq_id>/quotations/", RFQQuotationsApi.as_view(), name="api-rfq-quotations"),
+    path("quotations/", QuotationListApi.as_view(), name="api-quotations"),
+    path("quotations/<int:quotation_id>/", QuotationDetailApi.as_view(), name="api-quotation"),
+    path(
+        "quotations/<int:quotation_id>/shortlist/",
+        QuotationShortlistApi.as_view(),
+        name="api-quotation-shortlist",
+    ),
+    path(
+        "quotations/<int:quotation_id>/decline/",
+        QuotationDeclineApi.as_view(),
+        name="api-quotation-decline",
+    ),
+    path(
+        "quotations/<int:quotation_id>/accept/",
+        QuotationAcceptApi.as_view(),
+        name="api-quotation-accept",
+    ),
+]

@@ -54,6 +54,10 @@ def rfq_list(request):
     else:
         rfqs = selectors.rfqs_for_user(user, state=state or None)
     page = Paginator(rfqs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if is_seller:
+        for rfq in page.object_list:
+            if rfq.my_quotation_state:
+                rfq.my_quotation_state = Quotation.State(rfq.my_quotation_state).label
     return render(
         request,
         "rfq/rfq_list.html",

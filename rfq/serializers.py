@@ -1,0 +1,210 @@
+"""API input and output shapes. Input is only parsed here; the rules are in rfq/services.py."""
+
+from django.urls import reverse
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.models import Unit
+from orders.models import Incoterm
+from rfq.models import RFQ, Quotation
+
+
+class RFQInputSerializer(serializers.Serializer):
+    product_name = serializers.CharField(max_length=200)
+    category_id = serializers.IntegerField()
+    requirements = serializers.CharField(max_length=2000)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    unit = serializers.ChoiceField(choices=Unit.choices)
+    target_unit_price = serializers.DecimalField(
+        max_digits=14, decimal_places=4, required=False, allow_null=True
+    )
+    currency = serializers.CharField(
+        max_length=3, help_text="ISO 4217; quotations in it are totalled and compared."
+    )
+    destination_country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2.")
+    incoterm = serializers.ChoiceField(choices=Incoterm.choices, required=False, allow_blank=True)
+    required_by = serializers.DateField()
+    quotation_deadline = serializers.DateTimeField()
+    audience = serializers.ChoiceField(choices=RFQ.Audience.choices, default=RFQ.Audience.PUBLIC)
+    invited_seller_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="For audience `invited`."
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="multipart/form-data only: PDF or images, at most five.",
+    )
+
+
+class QuotationInputSerializer(serializers.Serializer):
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4)
+    currency = serializers.CharField(max_length=3, help_text="ISO 4217.")
+    moq = serializers.DecimalField(max_digits=14, decimal_places=3)
+    lead_time_days = serializers.IntegerField(min_value=0)
+    incoterm = serializers.ChoiceField(choices=Incoterm.choices)
+    valid_until = serializers.DateField()
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    attachment = serializers.FileField(required=False, help_text="multipart/form-data only.")
+
+
+class QuotationReviseSerializer(QuotationInputSerializer):
+    """A revision names the version it is based on; fields left out keep their value."""
+
+    version = serializers.IntegerField()
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The quotation version you decided on.")
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return reverse("rfq:attachment", args=[attachment.rfq_id, attachment.pk])
+
+
+class CompanySummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    legal_name = serializers.CharField()
+    country = CountryField()
+    verified = serializers.BooleanField()
+    member_since = serializers.DateTimeField(source="created_at")
+
+
+class RFQSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name")
+    buyer_company = serializers.CharField(source="buyer_company.legal_name")
+    destination_country = CountryField()
+    taking_quotations = serializers.BooleanField()
+    quotation_count = serializers.SerializerMethodField()
+    my_quotation_id = serializers.SerializerMethodField()
+    my_quotation_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RFQ
+        fields = [
+            "id",
+            "product_name",
+            "category_id",
+            "category",
+            "buyer_company",
+            "requirements",
+            "quantity",
+            "unit",
+            "target_unit_price",
+            "currency",
+            "destination_country",
+            "incoterm",
+            "required_by",
+            "quotation_deadline",
+            "audience",
+            "state",
+            "version",
+            "taking_quotations",
+            "negotiation_id",
+            "created_at",
+            "closed_at",
+            "quotation_count",
+            "my_quotation_id",
+            "my_quotation_state",
+        ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_quotation_count(self, rfq):
+        """Buyers and staff only; sellers never learn how many competitors quoted."""
+        return getattr(rfq, "quotation_count", None)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_my_quotation_id(self, rfq):
+        return getattr(rfq, "my_quotation_id", None)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_my_quotation_state(self, rfq):
+        return getattr(rfq, "my_quotation_state", None)
+
+
+class RFQDetailSerializer(RFQSerializer):
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta(RFQSerializer.Meta):
+        fields = [*RFQSerializer.Meta.fields, "attachments"]
+
+
+class QuotationSerializer(serializers.ModelSerializer):
+    seller = CompanySummarySerializer(source="seller_company")
+    attachment_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quotation
+        fields = [
+            "id",
+            "rfq_id",
+            "seller",
+            "unit_price",
+            "currency",
+            "moq",
+            "lead_time_days",
+            "incoterm",
+            "valid_until",
+            "message",
+            "attachment_name",
+            "attachment_url",
+            "state",
+            "version",
+            "created_at",
+            "updated_at",
+            "decided_at",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_attachment_url(self, quotation):
+        if not quotation.attachment:
+            return None
+        return reverse("rfq:quotation_attachment", args=[quotation.pk])
+
+
+class ComparisonRowSerializer(QuotationSerializer):
+    total = serializers.SerializerMethodField()
+    moq_above_quantity = serializers.SerializerMethodField()
+
+    class Meta(QuotationSerializer.Meta):
+        fields = [*QuotationSerializer.Meta.fields, "total", "moq_above_quantity"]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True))
+    def get_total(self, quotation):
+        """For the RFQ's quantity, only when quoted in the RFQ's currency (never converted)."""
+        total = self.context["rows"][quotation.pk].total
+        return None if total is None else str(total)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_moq_above_quantity(self, quotation):
+        return self.context["rows"][quotation.pk].moq_above_quantity
+
+
+class AcceptedSerializer(QuotationSerializer):
+    negotiation_id = serializers.IntegerField(source="rfq.negotiation_id")
+    workspace_url = serializers.SerializerMethodField()
+
+    class Meta(QuotationSerializer.Meta):
+        fields = [*QuotationSerializer.Meta.fields, "negotiation_id", "workspace_url"]
+
+    def get_workspace_url(self, quotation) -> str:
+        return reverse("inquiries:workspace", args=[quotation.rfq.negotiation_id])
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class ConflictSerializer(ErrorSerializer):
+    current_state = serializers.CharField(required=False)
+    current_status = serializers.CharField(required=False, help_text="On a stale version.")
+    current_version = serializers.IntegerField(required=False)
+    quotation_id = serializers.IntegerField(required=False)
