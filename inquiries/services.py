@@ -1,6 +1,7 @@
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.validators import MaxLengthValidator
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Company, Side
@@ -35,6 +36,9 @@ def _clean_inquiry(values: dict) -> dict:
                 cleaned[name] = None if model_field.null else ""
                 continue
             cleaned[name] = model_field.clean(value, None)
+            if isinstance(model_field, models.TextField) and model_field.max_length:
+                # A TextField's max_length binds only its form widget, not Field.clean().
+                MaxLengthValidator(model_field.max_length)(cleaned[name])
         except ValidationFailed as exc:
             errors.update(exc.errors)
         except Exception as exc:  # django ValidationError
