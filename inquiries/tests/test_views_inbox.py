@@ -1,0 +1,205 @@
+"""The inbox: tabs with counts, rows, search, filters, pagination, access, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import BuyerCompanyFactory, BuyerFactory
+from inquiries.tests.factories import InquiryFactory
+from orders.models import OrderStatus
+from orders.tests.factories import make_order
+
+pytestmark = pytest.mark.django_db
+INBOX = reverse("inquiries:inbox")
+
+
+def inquiry_to(seller, buyer=None, **kwargs):
+    buyer = buyer or BuyerFactory()
+    return InquiryFactory(
+        negotiation__buyer_company=buyer.company,
+        negotiation__seller_company=seller.company,
+        sender=buyer,
+        **kwargs,
+    )
+
+
+def tab_counts(response) -> dict:
+    return {tab["state"]: tab["count"] for tab in response.context["tabs"]}
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(INBOX)
+
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_seller_tabs_count_negotiations_by_state(client, buyer, seller, product):
+    inquiry_to(seller)
+    make_order(buyer=buyer, seller=seller, product=product)
+    make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    make_order(buyer=buyer, seller=seller, status=OrderStatus.BUYER_CONFIRMED)
+    client.force_login(seller)
+
+    response = client.get(INBOX)
+
+    assert tab_counts(response) == {
+        "inquiry": 1,
+        "draft": 1,
+        "seller_confirmed": 1,
+        "buyer_confirmed": 1,
+        "awaiting_payment": 0,
+        "paid": 0,
+        "cancelled": 0,
+    }
+    labels = [tab["label"] for tab in response.context["tabs"]]
+    assert labels == [
+        "New inquiries",
+        "Draft",
+        "Waiting for buyer",
+        "Waiting for me",
+        "Awaiting payment",
+        "Paid",
+        "Closed (cancelled)",
+    ]
+
+
+def test_the_buyer_has_no_draft_tab_and_sees_the_sellers_draft_as_an_inquiry(
+    client, buyer, seller, product
+):
+    make_order(buyer=buyer, seller=seller, product=product)
+    make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    client.force_login(buyer)
+
+    response = client.get(INBOX)
+
+    counts = tab_counts(response)
+    assert "draft" not in counts
+    assert counts["inquiry"] == 1
+    assert counts["seller_confirmed"] == 1
+    labels = {tab["state"]: tab["label"] for tab in response.context["tabs"]}
+    assert labels["seller_confirmed"] == "Waiting for me"
+    assert labels["buyer_confirmed"] == "Waiting for seller"
+
+
+def test_a_row_shows_counterpart_product_quantity_total_and_state(client, buyer, seller, product):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    client.force_login(seller)
+
+    page = client.get(INBOX).content.decode()
+
+    assert "Hanse Trading GmbH" in page
+    assert "Germany" in page
+    assert "Stainless steel water bottle" in page
+    assert order.number in page
+    assert "1,000 piece" in page
+    assert "$5,150.00" in page
+    assert "Confirmed by seller" in page
+
+
+def test_new_inquiries_are_marked_unread_for_the_seller_until_opened(client, seller):
+    inquiry = inquiry_to(seller)
+    client.force_login(seller)
+
+    assert "unread-marker" in client.get(INBOX).content.decode()
+    client.get(reverse("inquiries:workspace", args=[inquiry.negotiation_id]))
+    assert "unread-marker" not in client.get(INBOX).content.decode()
+
+
+def test_the_state_tab_filters_the_rows(client, buyer, seller):
+    inquiry_to(seller)
+    make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    client.force_login(seller)
+
+    response = client.get(INBOX, {"state": "inquiry"})
+
+    assert len(response.context["rows"]) == 1
+    assert response.context["rows"][0]["order"] is None
+
+
+def test_search_finds_by_buyer_product_and_order_number(client, buyer, seller, product):
+    order = make_order(buyer=buyer, seller=seller, product=product)
+    other = BuyerFactory(company=BuyerCompanyFactory(legal_name="Lyon Import SARL", country="FR"))
+    inquiry_to(seller, other)
+    client.force_login(seller)
+
+    by_buyer = client.get(INBOX, {"q": "lyon"}).context["rows"]
+    by_product = client.get(INBOX, {"q": product.name[:12]}).context["rows"]
+    by_number = client.get(INBOX, {"q": order.number}).context["rows"]
+
+    assert [row["counterpart"].legal_name for row in by_buyer] == ["Lyon Import SARL"]
+    assert [row["negotiation"].pk for row in by_product] == [order.negotiation_id]
+    assert [row["negotiation"].pk for row in by_number] == [order.negotiation_id]
+
+
+def test_filter_by_counterpart_country(client, buyer, seller):
+    inquiry_to(seller, buyer)
+    inquiry_to(seller, BuyerFactory(company=BuyerCompanyFactory(country="FR")))
+    client.force_login(seller)
+
+    rows = client.get(INBOX, {"country": "FR"}).context["rows"]
+
+    assert [row["counterpart"].country.code for row in rows] == ["FR"]
+
+
+def test_filter_by_date_of_last_activity(client, seller):
+    inquiry_to(seller)
+    client.force_login(seller)
+
+    assert len(client.get(INBOX, {"since": "2000-01-01"}).context["rows"]) == 1
+    assert len(client.get(INBOX, {"until": "2000-01-01"}).context["rows"]) == 0
+
+
+def test_the_inbox_is_paginated(client, seller):
+    buyer = BuyerFactory()
+    for _ in range(26):
+        inquiry_to(seller, buyer)
+    client.force_login(seller)
+
+    first = client.get(INBOX)
+    second = client.get(INBOX, {"page": 2})
+
+    assert len(first.context["rows"]) == 25
+    assert len(second.context["rows"]) == 1
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_outsiders_see_nothing_of_others_negotiations(client, buyer, seller, other_seller):
+    make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    client.force_login(other_seller)
+
+    response = client.get(INBOX)
+
+    assert response.context["rows"] == []
+    assert sum(tab_counts(response).values()) == 0
+
+
+def _fill_inbox(buyer, seller, product, n: int):
+    for _ in range(n):
+        inquiry_to(seller, buyer)
+        make_order(buyer=buyer, seller=seller, product=product)
+        make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_the_seller_inbox_runs_a_constant_number_of_queries(
+    client, buyer, seller, product, django_assert_num_queries, n
+):
+    _fill_inbox(buyer, seller, product, n)
+    client.force_login(seller)
+    client.get(INBOX)  # warm the session and the last-active stamp
+
+    # session, user, company, tab counts, page count, page rows, order lines
+    with django_assert_num_queries(7):
+        client.get(INBOX)
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_the_buyer_inbox_runs_a_constant_number_of_queries(
+    client, buyer, seller, product, django_assert_num_queries, n
+):
+    _fill_inbox(buyer, seller, product, n)
+    client.force_login(buyer)
+    client.get(INBOX)
+
+    with django_assert_num_queries(7):
+        client.get(INBOX)
