@@ -1,0 +1,30 @@
+# The portal image: one image for the web (ASGI), worker, beat and migrate processes.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VAR_DIR=/app/var \
+    MEDIA_ROOT=/app/media \
+    STATIC_ROOT=/app/staticfiles
+
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+
+# Hashed, compressed static files are baked into the image; the key only satisfies the
+# settings' production switch and is never used at run time.
+RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
+    && useradd --system --uid 10001 --home-dir /app portal \
+    && mkdir -p /app/var /app/media \
+    && chown -R portal: /app/var /app/media
+
+USER portal
+EXPOSE 8000
+
+CMD ["uvicorn", "negotiation_portal.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
+     "--ws", "auto", "--lifespan", "off", "--proxy-headers", "--forwarded-allow-ips", "*"]
