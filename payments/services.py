@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Side
+from chat.services import system_message_post
 from common.errors import InvalidTransition, NotAllowed, RateLimited, StaleVersion, ValidationFailed
 from common.money import format_money, minor_unit_exponent
 from notifications.models import Kind
@@ -493,15 +494,14 @@ def reminder_deliver(*, reminder_id: int) -> bool:
 
 
 def _chat_reminder(*, order: Order, amount: str, deadline: str) -> None:
-    """A system message in the negotiation's chat (chat/services.py, when present)."""
-    try:
-        from chat.services import system_message_post
-    except ImportError:
-        return
+    """A system message in the negotiation's chat (the chat posts order events itself;
+    reminders are not order events, so they are posted here)."""
     system_message_post(
         negotiation_id=order.negotiation_id,
         text=_("Payment reminder: %(amount)s is due by %(deadline)s.")
         % {"amount": amount, "deadline": deadline},
+        order_id=order.pk,
+        version=order.version,
     )
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 
 from orders.models import OrderStatus
 from orders.tests.factories import make_order
@@ -15,9 +16,11 @@ def awaiting_order(buyer, seller, product, bank, django_capture_on_commit_callba
     """An order both sides confirmed (total 5,150.00 USD, 30 % now, 14 days to pay), with the
     after-commit hooks run as in production (bank-detail snapshot, notifications)."""
     with django_capture_on_commit_callbacks(execute=True):
-        return make_order(
+        order = make_order(
             buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT, product=product
         )
+    mail.outbox.clear()  # the confirmation notifications
+    return order
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,265 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+
+from common.errors import InvalidTransition, NotAllowed, RateLimited
+from notifications.models import Kind, Notification
+from orders import services as order_services
+from orders.models import OrderStatus
+from orders.tests.factories import make_order
+from payments import services
+from payments.models import Reminder, ReminderKind
+
+UTC = datetime.UTC
+AGREED = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # deadline: 17 March, 10:00
+
+
+def at(day, hour=12):
+    return datetime.datetime(2025, 3, day, hour, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def agreed_order(buyer, seller, product, bank, django_capture_on_commit_callbacks):
+    with time_machine.travel(AGREED, tick=False), django_capture_on_commit_callbacks(execute=True):
+        order = make_order(
+            buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT, product=product
+        )
+    mail.outbox.clear()  # the confirmation notifications
+    return order
+
+
+def sweep(now, capture):
+    with time_machine.travel(now, tick=False), capture(execute=True):
+        return services.reminders_sweep()
+
+
+def remind(order, actor, capture):
+    with capture(execute=True):
+        return services.reminder_request(order_id=order.pk, actor=actor)
+
+
+# --- Manual reminders ------------------------------------------------------------------------
+
+
+def test_the_seller_reminds_the_buyer_by_email_with_amount_deadline_and_link(
+    agreed_order, seller, buyer, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(at(5), tick=False):
+        remind(agreed_order, seller, django_capture_on_commit_callbacks)
+
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == [buyer.email]
+    assert email.subject == (
+        f"Payment reminder: $1,545.00 due for order {agreed_order.number} by 2025-03-17"
+    )
+    assert "$1,545.00" in email.body
+    assert "2025-03-17" in email.body
+    link = f"http://127.0.0.1:8000/payments/orders/{agreed_order.pk}/pay/"
+    assert link in email.body
+    html = email.alternatives[0][0]
+    assert f'href="{link}"' in html
+    assert "$1,545.00" in html
+
+
+def test_a_reminder_appears_in_the_buyers_notification_centre(
+    agreed_order, seller, buyer, django_capture_on_commit_callbacks
+):
+    remind(agreed_order, seller, django_capture_on_commit_callbacks)
+
+    notification = Notification.objects.get(user=buyer, kind=Kind.PAYMENT_REMINDER)
+    assert notification.url.endswith(f"/payments/orders/{agreed_order.pk}/pay/")
+    assert notification.read_at is None
+
+
+def test_a_second_manual_reminder_within_24_hours_is_refused(
+    agreed_order, seller, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(at(5, 9), tick=False):
+        remind(agreed_order, seller, django_capture_on_commit_callbacks)
+    with time_machine.travel(at(6, 8), tick=False), pytest.raises(RateLimited) as error:
+        remind(agreed_order, seller, django_capture_on_commit_callbacks)
+
+    assert "2025-03-06 09:00" in error.value.message
+    assert error.value.retry_after == 3601
+    assert len(mail.outbox) == 1
+
+
+def test_a_manual_reminder_is_possible_again_after_24_hours(
+    agreed_order, seller, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(at(5, 9), tick=False):
+        remind(agreed_order, seller, django_capture_on_commit_callbacks)
+    with time_machine.travel(at(6, 9), tick=False):
+        remind(agreed_order, seller, django_capture_on_commit_callbacks)
+
+    assert Reminder.objects.filter(kind=ReminderKind.MANUAL).count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_the_buyer_cannot_send_a_reminder(agreed_order, buyer):
+    with pytest.raises(NotAllowed):
+        services.reminder_request(order_id=agreed_order.pk, actor=buyer)
+
+
+def test_a_paid_order_gets_no_reminder(buyer, seller, product):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.PAID, product=product)
+
+    with pytest.raises(InvalidTransition):
+        services.reminder_request(order_id=order.pk, actor=seller)
+
+
+def test_a_reminder_delivered_twice_sends_one_email(
+    agreed_order, seller, django_capture_on_commit_callbacks
+):
+    reminder = remind(agreed_order, seller, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminder_deliver(reminder_id=reminder.pk) is False
+
+    assert len(mail.outbox) == 1
+
+
+def test_no_email_goes_to_a_buyer_who_switched_reminders_off(
+    agreed_order, seller, buyer, django_capture_on_commit_callbacks
+):
+    buyer.notification_preferences.create(kind=Kind.PAYMENT_REMINDER, email=False)
+
+    remind(agreed_order, seller, django_capture_on_commit_callbacks)
+
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=buyer, kind=Kind.PAYMENT_REMINDER).exists()
+
+
+# --- The reminder plan -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2025, 3, 3), None),
+        (datetime.date(2025, 3, 4), (ReminderKind.AFTER_AGREEMENT, datetime.date(2025, 3, 4))),
+        (datetime.date(2025, 3, 10), (ReminderKind.AFTER_AGREEMENT, datetime.date(2025, 3, 4))),
+        (datetime.date(2025, 3, 14), (ReminderKind.BEFORE_DEADLINE, datetime.date(2025, 3, 14))),
+        (datetime.date(2025, 3, 17), (ReminderKind.DEADLINE, datetime.date(2025, 3, 17))),
+        (datetime.date(2025, 3, 18), None),
+    ],
+)
+def test_the_reminder_plan_names_the_reminder_due_each_day(today, expected):
+    plan = services.reminder_plan(agreed_at=AGREED, due_at=at(17, 10), today=today)
+
+    assert plan == expected
+
+
+def test_the_sweep_reminds_a_day_after_agreement_three_days_before_and_on_the_deadline(
+    agreed_order, django_capture_on_commit_callbacks
+):
+    for day in range(3, 18):
+        sweep(at(day, 6), django_capture_on_commit_callbacks)
+        sweep(at(day, 18), django_capture_on_commit_callbacks)
+
+    sent = list(Reminder.objects.order_by("due_on").values_list("kind", "due_on"))
+    assert sent == [
+        (ReminderKind.AFTER_AGREEMENT, datetime.date(2025, 3, 4)),
+        (ReminderKind.BEFORE_DEADLINE, datetime.date(2025, 3, 14)),
+        (ReminderKind.DEADLINE, datetime.date(2025, 3, 17)),
+    ]
+    reminders = [m for m in mail.outbox if m.subject.startswith("Payment reminder")]
+    assert len(reminders) == 3
+
+
+def test_a_planned_reminder_left_unsent_is_queued_again_by_the_next_sweep(
+    agreed_order, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(at(4), tick=False):
+        services.reminders_sweep()  # its after-commit enqueue is lost, as if the broker failed
+    assert Reminder.objects.get().claimed_at is None
+
+    sweep(at(4, 13), django_capture_on_commit_callbacks)
+
+    assert Reminder.objects.get().claimed_at is not None
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_runs_a_constant_number_of_queries(
+    buyer, seller, product, django_assert_num_queries
+):
+    with time_machine.travel(AGREED, tick=False):
+        for _ in range(5):
+            make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
+
+    with time_machine.travel(at(4), tick=False), django_assert_num_queries(5):
+        result = services.reminders_sweep()
+
+    assert len(result["reminders"]) == 5
+
+
+def test_the_sweep_runs_the_same_queries_for_one_order(
+    buyer, seller, product, django_assert_num_queries
+):
+    with time_machine.travel(AGREED, tick=False):
+        make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
+
+    with time_machine.travel(at(4), tick=False), django_assert_num_queries(5):
+        services.reminders_sweep()
+
+
+# --- Overdue ---------------------------------------------------------------------------------
+
+
+def test_an_unpaid_order_past_its_deadline_is_marked_overdue_and_both_sides_are_told(
+    agreed_order, buyer, seller, django_capture_on_commit_callbacks
+):
+    sweep(at(17, 11), django_capture_on_commit_callbacks)
+
+    agreed_order.refresh_from_db()
+    assert agreed_order.overdue_at == at(17, 11)
+    assert agreed_order.status == OrderStatus.AWAITING_PAYMENT
+    told = set(Notification.objects.filter(kind=Kind.ORDER_OVERDUE).values_list("user", flat=True))
+    assert told == {buyer.pk, seller.pk}
+
+
+def test_an_order_is_marked_overdue_only_once(agreed_order, django_capture_on_commit_callbacks):
+    sweep(at(18), django_capture_on_commit_callbacks)
+    sweep(at(19), django_capture_on_commit_callbacks)
+
+    assert agreed_order.events.filter(type="overdue").count() == 1
+
+
+def test_an_order_within_its_deadline_is_not_overdue(agreed_order):
+    with time_machine.travel(at(17, 9), tick=False):
+        assert services.payment_overdue_mark(order_id=agreed_order.pk) is False
+
+
+def test_the_seller_may_cancel_an_overdue_order(
+    agreed_order, seller, django_capture_on_commit_callbacks
+):
+    sweep(at(18), django_capture_on_commit_callbacks)
+    agreed_order.refresh_from_db()
+
+    order = order_services.order_cancel_overdue(
+        order_id=agreed_order.pk, actor=seller, version=agreed_order.version, reason="Not paid"
+    )
+
+    assert order.status == OrderStatus.CANCELLED
+
+
+def test_the_seller_cannot_cancel_before_the_payment_is_overdue(agreed_order, seller):
+    with pytest.raises(InvalidTransition):
+        order_services.order_cancel_overdue(
+            order_id=agreed_order.pk, actor=seller, version=agreed_order.version, reason="Slow"
+        )
+
+
+def test_the_buyer_cannot_cancel_an_overdue_order(
+    agreed_order, buyer, django_capture_on_commit_callbacks
+):
+    sweep(at(18), django_capture_on_commit_callbacks)
+    agreed_order.refresh_from_db()
+
+    with pytest.raises(NotAllowed):
+        order_services.order_cancel_overdue(
+            order_id=agreed_order.pk, actor=buyer, version=agreed_order.version, reason="Oops"
+        )
