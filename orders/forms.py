@@ -205,7 +205,7 @@ def missing_links(completion) -> list[dict]:
             if name == "lines":
                 anchor, text = "module-product", order_terms.label("lines")
             elif name.startswith("lines."):
-                _, index, field = name.split(".")
+                index, field = name.split(".")[1:]
                 anchor = field_id(name)
                 text = _("line %(n)s: %(field)s") % {
                     "n": int(index) + 1,
