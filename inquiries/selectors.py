@@ -34,13 +34,14 @@ def negotiations_for_user(
     """
     from orders.selectors import HIDDEN_FROM_BUYER
 
+    company_id = getattr(user, "company_id", None)  # AnonymousUser has none
     qs = (
         Negotiation.objects.filter(negotiation_visibility(user))
         .select_related("buyer_company", "seller_company", "product", "inquiry", "order")
         .order_by("-last_activity_at", "-pk")
     )
     # A buyer does not see the seller's draft: to him that negotiation is still an inquiry.
-    hidden_draft = Q(order__status__in=HIDDEN_FROM_BUYER, buyer_company_id=user.company_id)
+    hidden_draft = Q(order__status__in=HIDDEN_FROM_BUYER, buyer_company_id=company_id)
     if user.is_staff:
         hidden_draft = Q(pk__in=[])
     if state == "inquiry":
@@ -48,7 +49,7 @@ def negotiations_for_user(
     elif state:
         qs = qs.filter(order__status=state).exclude(hidden_draft)
     if counterpart:
-        if user.is_staff or not user.company_id:
+        if user.is_staff or not company_id:
             qs = qs.filter(
                 Q(buyer_company__legal_name__icontains=counterpart)
                 | Q(seller_company__legal_name__icontains=counterpart)
@@ -57,11 +58,11 @@ def negotiations_for_user(
             qs = qs.filter(
                 Q(
                     buyer_company__legal_name__icontains=counterpart,
-                    seller_company_id=user.company_id,
+                    seller_company_id=company_id,
                 )
                 | Q(
                     seller_company__legal_name__icontains=counterpart,
-                    buyer_company_id=user.company_id,
+                    buyer_company_id=company_id,
                 )
             )
     if since:
