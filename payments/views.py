@@ -49,7 +49,8 @@ def _flash_error(request, error: DomainError) -> None:
 def order_payments(request, order_id: int):
     """View Order, payment side: the figures, every payment and every reminder sent."""
     summary = _summary_or_404(request, order_id, with_reminders=True)
-    return render(request, "payments/order.html", {"summary": summary, "order": summary.order})
+    context = {"summary": summary, "payment_summary": summary, "order": summary.order}
+    return render(request, "payments/order.html", context)
 
 
 @login_required

@@ -14,7 +14,10 @@ def payment_panel(context, order):
     """
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
-    summary = selectors.payment_summary(user=user, order=order) if user else None
+    # A page that already loaded the summary for this order (the history page) passes it on.
+    summary = context.get("payment_summary")
+    if summary is None or summary.order.pk != order.pk:
+        summary = selectors.payment_summary(user=user, order=order) if user else None
     return {
         "summary": summary,
         "request": request,
