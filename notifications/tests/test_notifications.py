@@ -1,0 +1,186 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from inquiries.tests.factories import InquiryFactory
+from notifications import services
+from notifications.models import Kind, Notification
+from notifications.services import Message
+from orders import services as order_services
+from orders.models import OrderStatus
+from orders.tests.factories import make_order
+
+
+def test_a_new_inquiry_notifies_every_member_of_the_seller_company(
+    buyer, seller, django_capture_on_commit_callbacks
+):
+    colleague = type(seller).objects.create(
+        username="colleague", email="c@seller.example", company=seller.company
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        InquiryFactory(
+            negotiation__buyer_company=buyer.company,
+            negotiation__seller_company=seller.company,
+            sender=buyer,
+            subject="Water bottles",
+        )
+
+    notified = Notification.objects.filter(kind=Kind.NEW_INQUIRY)
+    assert set(notified.values_list("user", flat=True)) == {seller.pk, colleague.pk}
+    assert notified.first().title == "New inquiry: Water bottles"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([seller.email, colleague.email])
+
+
+def test_the_other_side_is_told_when_an_order_is_confirmed(
+    buyer, seller, product, django_capture_on_commit_callbacks
+):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.DRAFT, product=product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_services.order_confirm(order_id=order.pk, actor=seller, version=order.version)
+
+    notification = Notification.objects.get(kind=Kind.ORDER_CONFIRMED)
+    assert notification.user == buyer
+    assert notification.title == f"{order.number} was confirmed by the seller"
+
+
+def test_the_other_side_is_told_which_fields_were_modified(
+    buyer, seller, product, django_capture_on_commit_callbacks
+):
+    from orders.tests.factories import complete_values
+
+    order = make_order(
+        buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED, product=product
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_services.order_modify(
+            order_id=order.pk,
+            actor=buyer,
+            version=order.version,
+            values=complete_values(order, shipping_fee="300.00"),
+        )
+
+    notification = Notification.objects.get(kind=Kind.ORDER_MODIFIED)
+    assert notification.user == seller
+    assert "shipping fee" in notification.body
+
+
+def test_no_email_goes_out_for_a_kind_the_user_switched_off(
+    buyer, django_capture_on_commit_callbacks
+):
+    services.notification_preferences_set(actor=buyer, email_kinds=[Kind.NEW_INQUIRY])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notifications_send(
+            messages=[Message(company_id=buyer.company_id, kind=Kind.PAYMENT_RECEIVED, title="T")]
+        )
+
+    assert Notification.objects.filter(user=buyer).count() == 1
+    assert mail.outbox == []
+
+
+def test_a_notification_email_delivered_twice_is_sent_once(buyer):
+    [notification] = services.notifications_send(
+        messages=[Message(company_id=buyer.company_id, kind=Kind.PAYMENT_RECEIVED, title="Paid")]
+    )
+
+    assert services.notification_email_deliver(notification_id=notification.pk) is True
+    assert services.notification_email_deliver(notification_id=notification.pk) is False
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Paid"
+
+
+def test_a_failed_send_releases_the_claim_for_the_retry(buyer, settings, monkeypatch):
+    import smtplib
+
+    [notification] = services.notifications_send(
+        messages=[Message(company_id=buyer.company_id, kind=Kind.PAYMENT_RECEIVED, title="Paid")]
+    )
+
+    def fail(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", fail)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.notification_email_deliver(notification_id=notification.pk)
+
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+
+
+def test_notifications_for_many_members_take_a_constant_number_of_queries(
+    buyer, django_assert_num_queries
+):
+    from accounts.tests.factories import BuyerFactory
+
+    BuyerFactory.create_batch(10, company=buyer.company)
+
+    # members, bulk insert, preferences, and the savepoint around them
+    with django_assert_num_queries(5):
+        created = services.notifications_send(
+            messages=[Message(company_id=buyer.company_id, kind=Kind.ORDER_OVERDUE, title="T")]
+        )
+
+    assert len(created) == 11
+
+
+def test_the_bell_shows_the_unread_count(buyer, client):
+    services.notifications_send(
+        messages=[Message(company_id=buyer.company_id, kind=Kind.ORDER_OVERDUE, title="T")] * 2
+    )
+    client.force_login(buyer)
+
+    response = client.get(reverse("notifications:bell"))
+
+    assert b'data-testid="unread-count">2<' in response.content
+
+
+def test_marking_read_is_for_the_owner_only(buyer, other_buyer, client):
+    [notification] = services.notifications_send(
+        messages=[Message(company_id=buyer.company_id, kind=Kind.ORDER_OVERDUE, title="T")]
+    )
+    client.force_login(other_buyer)
+
+    response = client.post(reverse("notifications:mark_read", args=[notification.pk]))
+
+    assert response.status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_the_owner_marks_a_notification_read(buyer, client):
+    [notification] = services.notifications_send(
+        messages=[Message(company_id=buyer.company_id, kind=Kind.ORDER_OVERDUE, title="T")]
+    )
+    client.force_login(buyer)
+
+    client.post(reverse("notifications:mark_read", args=[notification.pk]))
+
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_list_page_runs_a_constant_number_of_queries(
+    buyer, client, django_assert_num_queries, count
+):
+    services.notifications_send(
+        messages=[Message(company_id=buyer.company_id, kind=Kind.ORDER_OVERDUE, title="T")] * count
+    )
+    client.force_login(buyer)
+
+    with django_assert_num_queries(6):
+        response = client.get(reverse("notifications:list"))
+
+    assert response.status_code == 200
+
+
+def test_the_settings_page_switches_email_kinds_off(buyer, client):
+    client.force_login(buyer)
+
+    client.post(reverse("notifications:preferences"), {"email": [Kind.NEW_INQUIRY]})
+
+    off = set(buyer.notification_preferences.filter(email=False).values_list("kind", flat=True))
+    assert off == set(Kind.values) - {Kind.NEW_INQUIRY}
