@@ -153,8 +153,8 @@ def test_the_workspace_runs_a_constant_number_of_queries(
     client.get(workspace(order.negotiation_id))
 
     # session, user, company, negotiation, order, lines, revisions, events, profile,
-    # the inquiry's sender and product
-    with django_assert_num_queries(11):
+    # the inquiry's sender and product, the payment panel, the chat pane
+    with django_assert_num_queries(13):
         client.get(workspace(order.negotiation_id))
 
 
@@ -216,3 +216,23 @@ def test_contact_supplier_for_an_unknown_product_is_404(client, buyer):
     client.force_login(buyer)
 
     assert client.get(reverse("inquiries:contact_supplier", args=[999])).status_code == 404
+
+
+def test_the_buyer_sees_go_to_pay_and_the_seller_remind_on_an_agreed_order(client, buyer, seller):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
+
+    client.force_login(buyer)
+    buyer_page = client.get(workspace(order.negotiation_id)).content.decode()
+    client.force_login(seller)
+    seller_page = client.get(workspace(order.negotiation_id)).content.decode()
+
+    assert "Go To Pay" in buyer_page and "Remind buyer to pay" not in buyer_page
+    assert "Remind buyer to pay" in seller_page and "Go To Pay" not in seller_page
+
+
+def test_the_workspace_includes_the_chat_pane(client, seller, inquiry):
+    client.force_login(seller)
+
+    page = client.get(workspace(inquiry.negotiation_id)).content.decode()
+
+    assert f'data-chat-negotiation="{inquiry.negotiation_id}"' in page
