@@ -34,8 +34,9 @@ def _safe_next(request) -> str | None:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
-    company_form = CompanySignupForm(request.POST or None, prefix="company")
-    user_form = UserSignupForm(request.POST or None, prefix="user")
+    data = request.POST if request.method == "POST" else None
+    company_form = CompanySignupForm(data, prefix="company")
+    user_form = UserSignupForm(data, prefix="user")
     if request.method == "POST" and company_form.is_valid() and user_form.is_valid():
         try:
             user = services.company_signup(
@@ -106,7 +107,8 @@ def company_profile(request):
         raise Http404(_("You do not belong to a company."))
     company = selectors.company_profile(company_id=request.user.company_id)
     form = CompanyProfileForm(
-        request.POST or None, initial=model_to_dict(company, fields=CompanyProfileForm.Meta.fields)
+        request.POST if request.method == "POST" else None,
+        initial=model_to_dict(company, fields=CompanyProfileForm.Meta.fields),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -185,3 +185,16 @@ def test_company_signup_refuses_a_company_side_other_than_buyer_or_seller():
 def test_signed_in_user_visiting_signup_is_sent_home(client, buyer):
     client.force_login(buyer)
     assert client.get(URL)["Location"] == reverse("home")
+
+
+def test_an_empty_signup_post_shows_required_field_errors(client):
+    response = client.post(URL, {})
+    assert response.status_code == 400
+    assert response.context["company_form"].errors["legal_name"]
+    assert response.context["user_form"].errors["username"]
+    assert not Company.objects.exists()
+
+
+def test_home_page_invites_anonymous_visitors_to_sign_up(client):
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{URL}"' in page
