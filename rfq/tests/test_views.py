@@ -1,0 +1,179 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from rfq.models import RFQ, Quotation
+from rfq.tests.factories import QuotationFactory, RFQFactory, quotation_values, rfq_values
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_anonymous_is_sent_to_log_in(client, rfq):
+    response = client.get(reverse("rfq:detail", args=[rfq.pk]))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response.url
+
+
+def test_buyer_posts_an_rfq_from_the_form(buyer, category, as_user):
+    data = rfq_values(category, quotation_deadline="2099-01-31T12:00", required_by="2099-03-01")
+    data["category"] = data.pop("category_id")
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, format="JPEG")
+    data["attachments"] = [SimpleUploadedFile("sample.jpg", buffer.getvalue())]
+    response = as_user(buyer).post(reverse("rfq:create"), data)
+    rfq = RFQ.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("rfq:detail", args=[rfq.pk])
+    assert rfq.attachments.get().content_type == "image/jpeg"
+
+
+def test_rfq_form_shows_the_services_field_errors(buyer, category, as_user):
+    data = rfq_values(category, quotation_deadline="2000-01-31T12:00", required_by="2099-03-01")
+    data["category"] = data.pop("category_id")
+    response = as_user(buyer).post(reverse("rfq:create"), data)
+    assert response.status_code == 200
+    assert "quotation_deadline" in response.context["form"].errors
+    assert not RFQ.objects.exists()
+
+
+def test_seller_cannot_open_the_rfq_form(seller, as_user):
+    assert as_user(seller).get(reverse("rfq:create")).status_code == 404
+
+
+def test_seller_quotes_from_the_form(rfq, seller, as_user):
+    data = quotation_values()
+    response = as_user(seller).post(reverse("rfq:quote", args=[rfq.pk]), data)
+    assert response.status_code == 302
+    assert Quotation.objects.get().seller_company == seller.company
+
+
+def test_seller_revises_from_the_same_form(rfq, quotation, seller, as_user):
+    data = quotation_values(unit_price="4.44", version=quotation.version)
+    as_user(seller).post(reverse("rfq:quote", args=[rfq.pk]), data)
+    quotation.refresh_from_db()
+    assert str(quotation.unit_price) == "4.4400"
+
+
+def test_other_seller_gets_404_on_the_rfq_page(rfq, other_seller, as_user):
+    assert as_user(other_seller).get(reverse("rfq:detail", args=[rfq.pk])).status_code == 404
+
+
+def test_other_buyer_gets_404_on_the_rfq_page(rfq, other_buyer, as_user):
+    assert as_user(other_buyer).get(reverse("rfq:detail", args=[rfq.pk])).status_code == 404
+
+
+def test_seller_page_shows_only_their_own_quotation(
+    rfq, quotation, rival_quotation, seller, as_user
+):
+    response = as_user(seller).get(reverse("rfq:detail", args=[rfq.pk]))
+    assert [row.quotation for row in response.context["rows"]] == [quotation]
+    assert rival_quotation.seller_company.legal_name not in response.content.decode()
+
+
+def test_comparison_table_is_sorted_by_the_sort_parameter(
+    rfq, quotation, rival_quotation, buyer, as_user
+):
+    response = as_user(buyer).get(reverse("rfq:detail", args=[rfq.pk]), {"sort": "-unit_price"})
+    assert [row.quotation.pk for row in response.context["rows"]] == [
+        quotation.pk,
+        rival_quotation.pk,
+    ]
+    assert 'aria-sort="descending"' in response.content.decode()
+
+
+def test_accepting_lands_the_buyer_in_the_new_negotiation(rfq, quotation, buyer, as_user):
+    response = as_user(buyer).post(
+        reverse("rfq:quotation_decide", args=[quotation.pk, "accept"]), {"version": 1}
+    )
+    rfq.refresh_from_db()
+    assert response.url == reverse("inquiries:workspace", args=[rfq.negotiation_id])
+
+
+def test_stale_decision_shows_an_error_and_changes_nothing(rfq, quotation, buyer, as_user):
+    client = as_user(buyer)
+    response = client.post(
+        reverse("rfq:quotation_decide", args=[quotation.pk, "decline"]), {"version": 7}, follow=True
+    )
+    quotation.refresh_from_db()
+    assert quotation.state == Quotation.State.SUBMITTED
+    assert "changed since you loaded it" in response.content.decode()
+
+
+def test_buyer_closes_from_the_page(rfq, buyer, as_user):
+    as_user(buyer).post(reverse("rfq:close", args=[rfq.pk]))
+    rfq.refresh_from_db()
+    assert rfq.state == RFQ.State.CLOSED
+
+
+def test_quotation_attachment_is_downloadable_by_the_buyer_but_not_a_rival(
+    rfq, seller, buyer, rival, as_user
+):
+    quotation = QuotationFactory(
+        rfq=rfq,
+        author=seller,
+        attachment=SimpleUploadedFile("offer.pdf", b"%PDF-1.4 offer"),
+        attachment_name="offer.pdf",
+    )
+    url = reverse("rfq:quotation_attachment", args=[quotation.pk])
+    response = as_user(buyer).get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert as_user(rival).get(url).status_code == 404
+
+
+def test_user_text_is_escaped(buyer, category, as_user):
+    rfq = RFQFactory(
+        buyer_company=buyer.company, category=category, requirements="<script>alert(1)</script>"
+    )
+    response = as_user(buyer).get(reverse("rfq:detail", args=[rfq.pk]))
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_seller_sees_own_quotations_and_outcomes(quotation, seller, as_user):
+    Quotation.objects.filter(pk=quotation.pk).update(state=Quotation.State.LOST)
+    response = as_user(seller).get(reverse("rfq:my_quotations"))
+    assert "Awarded elsewhere" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_rfq_list_page_runs_constant_queries(
+    n, buyer, category, seller, as_user, django_assert_num_queries
+):
+    for _ in range(n):
+        QuotationFactory(
+            rfq=RFQFactory(buyer_company=buyer.company, category=category), author=seller
+        )
+    client = as_user(seller)
+    client.get(reverse("rfq:list"))
+    # session, user, company, count, page, the categories of the filter (the bell: htmx)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("rfq:list"))
+    assert len(response.context["rfqs"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_comparison_page_runs_constant_queries(
+    n, buyer, rfq, category, as_user, django_assert_num_queries
+):
+    from rfq.tests.factories import seller_in_category
+
+    for _ in range(n):
+        QuotationFactory(rfq=rfq, author=seller_in_category(category))
+    client = as_user(buyer)
+    client.get(reverse("rfq:detail", args=[rfq.pk]))
+    # session, user, company, the RFQ, its attachments, the quotations
+    with django_assert_num_queries(6):
+        response = client.get(reverse("rfq:detail", args=[rfq.pk]))
+    assert len(response.context["rows"]) == n
