@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import Company, User
 
 
@@ -31,7 +32,8 @@ class CompanyAdmin(admin.ModelAdmin):
     )
     list_filter = ("side", "verified", "business_type", "country")
     search_fields = ("legal_name", "city", "main_products", "website")
-    readonly_fields = ("created_at", "updated_at")
+    # Verification changes only through the actions, which call the service.
+    readonly_fields = ("verified", "created_at", "updated_at")
     date_hierarchy = "created_at"
     actions = ("mark_verified", "mark_unverified")
     inlines = (MemberInline,)
@@ -56,12 +58,16 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark selected companies as verified"))
     def mark_verified(self, request, queryset):
-        updated = queryset.update(verified=True)
+        updated = services.company_mark_verified(
+            company_ids=list(queryset.values_list("pk", flat=True)), verified=True
+        )
         self.message_user(request, _("%(count)d companies verified.") % {"count": updated})
 
     @admin.action(description=_("Mark selected companies as not verified"))
     def mark_unverified(self, request, queryset):
-        updated = queryset.update(verified=False)
+        updated = services.company_mark_verified(
+            company_ids=list(queryset.values_list("pk", flat=True)), verified=False
+        )
         self.message_user(request, _("%(count)d companies unverified.") % {"count": updated})
 
 

@@ -128,6 +128,16 @@ def company_update(*, company_id: int, actor: User, values: dict) -> Company:
     return company
 
 
+@transaction.atomic
+def company_mark_verified(*, company_ids: list[int], verified: bool) -> int:
+    """Sets the staff-given verified flag on companies; returns how many changed."""
+    return (
+        Company.objects.filter(pk__in=company_ids)
+        .exclude(verified=verified)
+        .update(verified=verified)
+    )
+
+
 # --- Login rate limit ---------------------------------------------------------------------
 # Failures are counted per username and per client IP in fixed windows in the cache, so a
 # guesser is stopped whether it tries many passwords on one account or one password on many.

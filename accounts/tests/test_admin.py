@@ -1,6 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from accounts import services
+from accounts.tests.factories import BuyerFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -42,8 +45,6 @@ def test_company_changelist_filters_and_searches(staff_client, buyer_company, se
 def test_user_changelist_runs_the_same_queries_for_few_and_many_users(
     staff_client, django_assert_max_num_queries
 ):
-    from accounts.tests.factories import BuyerFactory
-
     url = reverse("admin:accounts_user_changelist")
     BuyerFactory.create_batch(2)
     with django_assert_max_num_queries(12) as few:
@@ -68,3 +69,28 @@ def test_buyer_cannot_open_the_admin(client, buyer):
     client.force_login(buyer)
     response = client.get(reverse("admin:accounts_company_changelist"))
     assert response.status_code == 302
+
+
+def test_staff_unverifies_companies_with_the_admin_action(staff_client, seller_company):
+    seller_company.verified = True
+    seller_company.save()
+    staff_client.post(
+        reverse("admin:accounts_company_changelist"),
+        {"action": "mark_unverified", "_selected_action": [seller_company.pk]},
+    )
+    seller_company.refresh_from_db()
+    assert seller_company.verified is False
+
+
+def test_the_change_form_does_not_edit_the_verified_flag(staff_client, seller_company):
+    url = reverse("admin:accounts_company_change", args=[seller_company.pk])
+    assert "verified" not in staff_client.get(url).context["adminform"].form.fields
+
+
+def test_company_mark_verified_counts_only_companies_that_changed(buyer_company, seller_company):
+    seller_company.verified = True
+    seller_company.save()
+    ids = [buyer_company.pk, seller_company.pk]
+    assert services.company_mark_verified(company_ids=ids, verified=True) == 1
+    buyer_company.refresh_from_db()
+    assert buyer_company.verified is True
