@@ -6,12 +6,15 @@ posted strings back into the values dict the services take, and describes each f
 input type, choices, current value, error, what changed) for the templates.
 """
 
+import contextlib
 import re
+from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from common.money import currency_choices
+from common.money import currency_choices, format_money
 from orders import terms as order_terms
 from orders.models import Order, OrderLine
 
@@ -186,7 +189,24 @@ def module_sections(values: dict, errors: dict, changes: list[dict] | None = Non
         sections.append(
             {"module": module, "title": MODULE_TITLES[module], "fields": fields, "errors": []}
         )
+    _format_amounts(sections, values.get("currency", ""))
     return sections
+
+
+MONEY_FIELDS = ("unit_price", "shipping_fee")
+
+
+def _format_amounts(sections: list[dict], currency: str) -> None:
+    """Read-only amounts in the order's currency and the user's language."""
+    if not currency:
+        return
+    locale = (get_language() or "en").replace("-", "_")
+    fields = [f for s in sections for f in s["fields"]]
+    fields += [f for s in sections for line in s.get("lines", []) for f in line["fields"]]
+    for f in fields:
+        if f["name"].rsplit("-", 1)[-1] in MONEY_FIELDS and f["value"] not in ("", None):
+            with contextlib.suppress(InvalidOperation, ValueError):
+                f["display"] = format_money(Decimal(str(f["value"])), currency, locale)
 
 
 def completion_modules(completion) -> list[dict]:
