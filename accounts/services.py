@@ -143,11 +143,20 @@ def company_mark_verified(*, company_ids: list[int], verified: bool) -> int:
 # guesser is stopped whether it tries many passwords on one account or one password on many.
 
 
+def client_ip(request) -> str:
+    # REMOTE_ADDR is the client's address: behind the reverse proxy the ASGI server sets it
+    # from X-Forwarded-For (uvicorn --proxy-headers), so it is not read from headers here.
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
 def _login_keys(*, username: str, ip: str) -> list[str]:
     # Hashed: cache backends restrict key characters and usernames are user input.
-    user_key = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-    ip_key = hashlib.sha256((ip or "unknown").encode()).hexdigest()
-    return [f"login-failures:user:{user_key}", f"login-failures:ip:{ip_key}"]
+    keys = [
+        f"login-failures:user:{hashlib.sha256(username.strip().casefold().encode()).hexdigest()}"
+    ]
+    if ip:
+        keys.append(f"login-failures:ip:{hashlib.sha256(ip.encode()).hexdigest()}")
+    return keys
 
 
 def login_attempt_check(*, username: str, ip: str) -> None:
@@ -172,10 +181,10 @@ def login_failure_record(*, username: str, ip: str) -> None:
 
 
 def login_authenticate(*, request, username: str, password: str) -> User | None:
-    """The user for these credentials, or None; raises RateLimited before checking them."""
-    ip = request.META.get("REMOTE_ADDR", "")
-    login_attempt_check(username=username, ip=ip)
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        login_failure_record(username=username, ip=ip)
-    return user
+    """The user for these credentials, or None; raises RateLimited before checking them.
+
+    The check runs here too (not only in accounts.backends) so that the log-in page can tell
+    a rate-limited attempt from a wrong password; the backend records the failures.
+    """
+    login_attempt_check(username=username, ip=client_ip(request))
+    return authenticate(request, username=username, password=password)

@@ -45,7 +45,7 @@ def signup(request):
         except ValidationFailed as exc:
             add_service_errors(exc.errors, [company_form, user_form])
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             messages.success(request, _("Welcome! Your company account is ready."))
             return redirect(_safe_next(request) or "home")
     status = 400 if request.method == "POST" else 200

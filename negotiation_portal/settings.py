@@ -283,3 +283,15 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "RFQAudienceEnum": "rfq.models.RFQ.Audience",
     }
 )
+if REDIS_URL:
+    # redis-py 8 reads with a 5 s socket timeout by default, no longer than the layer's 5 s
+    # blocking pop: every idle chat socket would crash (django/channels_redis#422).
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [{"address": REDIS_URL, "socket_timeout": 15}]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Chat sockets and requests write concurrently. A deferred SQLite transaction that reads
+    # and then writes fails at once with "database is locked" when another writer is active;
+    # BEGIN IMMEDIATE takes the write lock up front, so writers wait out the busy timeout.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+
+# accounts: every log-in (portal, admin, API token) passes the login rate limit.
+AUTHENTICATION_BACKENDS = ["accounts.backends.RateLimitedModelBackend"]

@@ -3,6 +3,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.contrib.auth import authenticate
 from django.urls import reverse
 
 from accounts import services
@@ -125,3 +126,38 @@ def test_login_page_shows_a_form_for_anonymous_visitors(client):
 def test_signed_in_user_visiting_login_is_sent_on(client, buyer):
     client.force_login(buyer)
     assert client.get(LOGIN).status_code == 302
+
+
+def test_admin_login_counts_towards_the_same_limit(client, staff):
+    for _ in range(3):
+        client.post(
+            reverse("admin:login"),
+            {"username": "staff", "password": "wrong"},
+            REMOTE_ADDR="192.0.2.9",
+        )
+    with pytest.raises(RateLimited):
+        services.login_attempt_check(username="staff", ip="192.0.2.10")
+    response = attempt(client, "staff", PASSWORD, ip="192.0.2.10")
+    assert response.status_code == 429
+
+
+def test_a_limited_admin_login_is_refused_even_with_the_right_password(client, staff):
+    for _ in range(3):
+        attempt(client, "staff", "wrong")
+    client.post(reverse("admin:login"), {"username": "staff", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_api_token_endpoint_is_limited_too(api_client, buyer):
+    url = reverse("api-token")
+    for _ in range(3):
+        api_client.post(url, {"username": "buyer", "password": "wrong"})
+    response = api_client.post(url, {"username": "buyer", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_logins_without_a_request_are_limited_per_username(buyer):
+    for _ in range(3):
+        assert authenticate(username="buyer", password="wrong") is None
+    assert authenticate(username="buyer", password=PASSWORD) is None
