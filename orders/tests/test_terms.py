@@ -573,6 +573,31 @@ def test_a_line_with_a_new_key_is_a_removal_and_an_addition():
     ]
 
 
+def _keys_reversed(document):
+    if isinstance(document, dict):
+        return {k: _keys_reversed(document[k]) for k in reversed(list(document))}
+    if isinstance(document, list):
+        return [_keys_reversed(item) for item in document]
+    return document
+
+
+def test_diff_lists_changes_in_field_order_whatever_the_documents_key_order():
+    # PostgreSQL's jsonb hands stored revisions back with their keys reordered.
+    before, after = _doc(), _doc(incoterm="CIF", shipping_fee="300", currency="EUR")
+
+    reordered = terms.diff(_keys_reversed(before), _keys_reversed(after))
+
+    assert reordered == terms.diff(before, after)
+    assert [(c["module"], c["field"]) for c in reordered] == [
+        ("shipping", "incoterm"),
+        ("shipping", "shipping_fee"),
+        ("payment", "currency"),
+        ("totals", "currency"),
+        ("totals", "shipping_fee"),
+        ("totals", "total"),
+    ]
+
+
 def test_diff_does_not_change_its_inputs():
     before, after = _doc(), _doc(incoterm="CIF")
     copies = copy.deepcopy((before, after))
