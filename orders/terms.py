@@ -54,6 +54,7 @@ MODULE_FIELDS = {
 }
 ORDER_FIELDS = tuple(name for names in MODULE_FIELDS.values() for name in names)
 LINE_FIELDS = ("product_id", "name", "specification", "quantity", "unit", "unit_price")
+TOTALS_FIELDS = ("currency", "goods_total", "shipping_fee", "total")
 REQUIRED_LINE_FIELDS = ("name", "quantity", "unit", "unit_price")
 MAX_LINES = 50
 
@@ -371,8 +372,9 @@ def diff(before: dict, after: dict) -> list[dict]:
         if key not in after_lines:
             changes.append(_line_change("removed", key, line["name"], line, None))
     for module in (*MODULE_FIELDS, "totals"):
-        for name, value in after[module].items():
-            old = before[module].get(name)
+        # In field order, not the documents' key order: PostgreSQL's jsonb reorders keys.
+        for name in MODULE_FIELDS.get(module, TOTALS_FIELDS):
+            old, value = before[module].get(name), after[module].get(name)
             if old != value:
                 changes.append(
                     {
