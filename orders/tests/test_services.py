@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from catalog.tests.factories import ProductFactory
 from common.errors import InvalidTransition, NotAllowed, NotFound, StaleVersion, ValidationFailed
@@ -746,11 +747,31 @@ def test_full_payment_marks_the_order_paid(agreed):
     assert agreed.events.latest("pk").type == OrderEvent.Type.PAID
 
 
-def test_an_order_is_marked_overdue_only_once(agreed):
-    services.order_mark_overdue(order_id=agreed.pk)
+def _after_deadline(order):
+    return time_machine.travel(order.payment_due_at + datetime.timedelta(minutes=1), tick=False)
 
+
+def test_an_order_past_its_payment_deadline_is_marked_overdue(agreed):
+    with _after_deadline(agreed):
+        order = services.order_mark_overdue(order_id=agreed.pk)
+
+    assert order.overdue_at == agreed.payment_due_at + datetime.timedelta(minutes=1)
+    assert agreed.events.latest("pk").type == OrderEvent.Type.OVERDUE
+
+
+def test_an_order_is_not_marked_overdue_before_its_deadline(agreed):
     with pytest.raises(InvalidTransition):
         services.order_mark_overdue(order_id=agreed.pk)
+
+    assert Order.objects.get(pk=agreed.pk).overdue_at is None
+
+
+def test_an_order_is_marked_overdue_only_once(agreed):
+    with _after_deadline(agreed):
+        services.order_mark_overdue(order_id=agreed.pk)
+
+        with pytest.raises(InvalidTransition):
+            services.order_mark_overdue(order_id=agreed.pk)
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.SELLER_CONFIRMED, S.PAID, S.CANCELLED])
@@ -777,3 +798,132 @@ def test_event_hook_is_sent_after_commit(django_capture_on_commit_callbacks, sel
     assert [(e.type, e.version) for e in received] == [
         (OrderEvent.Type.CONFIRMED, draft.version + 1)
     ]
+
+
+# --- Cancelling an overdue order ----------------------------------------------------------
+
+
+@pytest.fixture
+def overdue(agreed):
+    with _after_deadline(agreed):
+        services.order_mark_overdue(order_id=agreed.pk)
+    return Order.objects.get(pk=agreed.pk)
+
+
+def test_seller_cancels_an_order_whose_payment_is_overdue(seller, overdue):
+    order = services.order_cancel_overdue(
+        order_id=overdue.pk, actor=seller, version=overdue.version, reason="Never paid"
+    )
+
+    assert (order.status, order.version, order.cancel_reason) == (
+        S.CANCELLED,
+        overdue.version + 1,
+        "Never paid",
+    )
+    event = overdue.events.latest("pk")
+    assert (event.type, event.actor, event.data) == (
+        OrderEvent.Type.CANCELLED,
+        seller,
+        {"reason": "Never paid", "overdue": True},
+    )
+
+
+def test_an_agreed_order_not_yet_overdue_cannot_be_cancelled(seller, agreed):
+    before = snapshot(agreed)
+
+    with pytest.raises(InvalidTransition):
+        services.order_cancel_overdue(
+            order_id=agreed.pk, actor=seller, version=agreed.version, reason="Impatient"
+        )
+
+    assert snapshot(agreed) == before
+
+
+@pytest.mark.parametrize(
+    ("user", "error"),
+    [
+        ("buyer", NotAllowed),
+        ("staff", NotAllowed),
+        ("other_buyer", NotFound),
+        ("other_seller", NotFound),
+    ],
+)
+def test_only_the_seller_cancels_an_overdue_order(request, overdue, user, error):
+    before = snapshot(overdue)
+
+    with pytest.raises(error):
+        services.order_cancel_overdue(
+            order_id=overdue.pk,
+            actor=request.getfixturevalue(user),
+            version=overdue.version,
+            reason="Never paid",
+        )
+
+    assert snapshot(overdue) == before
+
+
+def test_cancelling_an_overdue_order_needs_the_current_version(seller, overdue):
+    with pytest.raises(StaleVersion) as exc:
+        services.order_cancel_overdue(
+            order_id=overdue.pk, actor=seller, version=overdue.version - 1, reason="Never paid"
+        )
+
+    assert exc.value.current_version == overdue.version
+
+
+def test_cancel_overdue_is_offered_to_the_seller_only_once_overdue(agreed, overdue):
+    assert "cancel_overdue" not in services.allowed_actions(agreed, "seller")
+    assert services.allowed_actions(overdue, "seller") == {"cancel_overdue"}
+    assert services.allowed_actions(overdue, "buyer") == set()
+
+
+# --- Partial modify -----------------------------------------------------------------------
+
+
+def test_modify_keeps_the_fields_a_request_leaves_out(buyer, seller_confirmed):
+    before = order_terms.from_order(seller_confirmed)
+
+    modified = services.order_modify(
+        order_id=seller_confirmed.pk,
+        actor=buyer,
+        version=seller_confirmed.version,
+        values={"incoterm": "CIF"},
+    )
+
+    after = order_terms.from_order(_fresh(modified))
+    assert after == {**before, "incoterm": "CIF"}
+
+
+def test_modify_with_lines_replaces_all_lines(buyer, seller_confirmed):
+    line = complete_values(seller_confirmed)["lines"][0]
+    values = {"lines": [{**line, "key": None, "name": "Replacement bottle"}]}
+
+    modified = services.order_modify(
+        order_id=seller_confirmed.pk, actor=buyer, version=seller_confirmed.version, values=values
+    )
+
+    assert [line.name for line in _fresh(modified).lines.all()] == ["Replacement bottle"]
+
+
+def test_modify_with_an_empty_value_clears_the_field_in_a_draft(seller, draft):
+    modified = services.order_modify(
+        order_id=draft.pk, actor=seller, version=draft.version, values={"packaging": ""}
+    )
+
+    assert Order.objects.get(pk=modified.pk).packaging == ""
+
+
+# --- Visibility of a loaded order ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", [S.DRAFT, S.SELLER_CONFIRMED, S.PAID])
+@pytest.mark.parametrize("user", ["buyer", "seller", "other_buyer", "other_seller", "staff"])
+def test_order_is_visible_agrees_with_the_visibility_query(
+    request, buyer, seller, product, state, user
+):
+    order = make_order(buyer=buyer, seller=seller, status=state, product=product)
+    viewer = request.getfixturevalue(user)
+
+    in_query = selectors.orders_for_user(viewer).filter(pk=order.pk).exists()
+
+    assert selectors.order_is_visible(viewer, order) is in_query
