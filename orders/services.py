@@ -476,6 +476,8 @@ def order_mark_overdue(*, order_id: int) -> Order:
     order = Order.objects.get(pk=order_id)
     if order.overdue_at is not None:
         raise InvalidTransition("The order is already marked overdue.")
+    if order.payment_due_at is None or order.payment_due_at > timezone.now():
+        raise InvalidTransition("The payment is not due yet.")
     return _system_transition(
         order_id, "mark_overdue", OrderEvent.Type.OVERDUE, {}, overdue_at=timezone.now
     )
