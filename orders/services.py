@@ -12,7 +12,7 @@ import uuid
 from decimal import Decimal
 
 import django.dispatch
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -249,9 +249,14 @@ def order_create_draft(*, inquiry_id: int, actor) -> Order:
 
 def _create_order(*, negotiation: Negotiation, actor, status: str, values: dict) -> Order:
     terms = order_terms.clean(values)
-    order = Order.objects.create(
-        negotiation=negotiation, status=status, created_by=actor, **_order_fields(terms)
-    )
+    try:
+        # A savepoint: two drafts raced for one negotiation; the one-to-one lets only one in.
+        with transaction.atomic():
+            order = Order.objects.create(
+                negotiation=negotiation, status=status, created_by=actor, **_order_fields(terms)
+            )
+    except IntegrityError:
+        raise InvalidTransition("This negotiation already has an order.")
     _save_terms(order, terms)
     now = timezone.now()
     if status == S.DRAFT:
@@ -386,57 +391,37 @@ def order_confirm(*, order_id: int, actor, version: int) -> Order:
 @transaction.atomic
 def order_cancel(*, order_id: int, actor, version: int, reason: str) -> Order:
     """Either side cancels, with a reason, any time before awaiting_payment."""
-    reason = _clean_cancel_reason(reason)
-    order = selectors.order_get_for_user(user=actor, order_id=order_id)
-    side = _side(actor, order)
-    _check_version(order, version)
-    target = _target(order, "cancel", side)
-    now = timezone.now()
-    order = _apply(
-        order, version=version, target=target, now=now, cancelled_at=now, cancel_reason=reason
-    )
-    _record(
-        order,
-        type=OrderEvent.Type.CANCELLED,
-        actor=actor,
-        side=side,
-        data={"reason": reason},
-        now=now,
-    )
-    return order
-
-
-def _clean_cancel_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": ["Say why the order is cancelled."]})
-    if len(reason) > 1000:
-        raise ValidationFailed({"reason": ["At most 1,000 characters."]})
-    return reason
+    return _cancel(order_id=order_id, actor=actor, version=version, reason=reason, action="cancel")
 
 
 @transaction.atomic
 def order_cancel_overdue(*, order_id: int, actor, version: int, reason: str) -> Order:
     """awaiting_payment -> cancelled: the seller cancels once the payment is overdue."""
-    reason = _clean_cancel_reason(reason)
+    return _cancel(
+        order_id=order_id, actor=actor, version=version, reason=reason, action="cancel_overdue"
+    )
+
+
+def _cancel(*, order_id: int, actor, version: int, reason: str, action: str) -> Order:
+    # Access first, so that an outsider learns nothing, not even that the reason is missing.
     order = selectors.order_get_for_user(user=actor, order_id=order_id)
     side = _side(actor, order)
     _check_version(order, version)
-    target = _target(order, "cancel_overdue", side)
-    if order.overdue_at is None:
+    target = _target(order, action, side)
+    overdue = action == "cancel_overdue"
+    if overdue and order.overdue_at is None:
         raise InvalidTransition("The payment is not overdue yet: the order cannot be cancelled.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why the order is cancelled."]})
+    if len(reason) > 1000:
+        raise ValidationFailed({"reason": ["At most 1,000 characters."]})
     now = timezone.now()
     order = _apply(
         order, version=version, target=target, now=now, cancelled_at=now, cancel_reason=reason
     )
-    _record(
-        order,
-        type=OrderEvent.Type.CANCELLED,
-        actor=actor,
-        side=side,
-        data={"reason": reason, "overdue": True},
-        now=now,
-    )
+    data = {"reason": reason, "overdue": True} if overdue else {"reason": reason}
+    _record(order, type=OrderEvent.Type.CANCELLED, actor=actor, side=side, data=data, now=now)
     return order
 
 

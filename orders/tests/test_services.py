@@ -927,3 +927,14 @@ def test_order_is_visible_agrees_with_the_visibility_query(
     in_query = selectors.orders_for_user(viewer).filter(pk=order.pk).exists()
 
     assert selectors.order_is_visible(viewer, order) is in_query
+
+
+def test_an_outsider_cancelling_without_a_reason_learns_only_that_there_is_no_such_order(
+    buyer, seller, other_seller
+):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+
+    with pytest.raises(NotFound):
+        services.order_cancel(
+            order_id=order.pk, actor=other_seller, version=order.version, reason=""
+        )
