@@ -25,6 +25,15 @@ FORBIDDEN = OpenApiResponse(
     s.ErrorSerializer, description="You are a party but it is not your turn for this action."
 )
 
+# What every versioned write (modify, confirm, cancel) may answer.
+WRITE_RESPONSES = {
+    200: s.OrderSerializer,
+    400: BAD_INPUT,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
+
 
 def _order_response(request, order_id: int, code=status.HTTP_200_OK) -> Response:
     order = selectors.order_detail_for_user(user=request.user, order_id=order_id)
@@ -89,13 +98,7 @@ class OrderModifyApi(APIView):
         "modified order must be complete and becomes your unilateral confirmation. Fields left "
         "out keep their value; `lines`, when given, replaces all lines (keep each line's `key`).",
         request=s.ModifyInputSerializer,
-        responses={
-            200: s.OrderSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=WRITE_RESPONSES,
     )
     def post(self, request, order_id: int):
         data = _valid(s.ModifyInputSerializer, request)
@@ -108,13 +111,7 @@ class OrderConfirmApi(APIView):
     @extend_schema(
         summary="Confirm the version you were shown",
         request=s.VersionInputSerializer,
-        responses={
-            200: s.OrderSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=WRITE_RESPONSES,
     )
     def post(self, request, order_id: int):
         data = _valid(s.VersionInputSerializer, request)
@@ -126,13 +123,7 @@ class OrderCancelApi(APIView):
     @extend_schema(
         summary="Cancel, with a reason, before both parties confirmed",
         request=s.CancelInputSerializer,
-        responses={
-            200: s.OrderSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=WRITE_RESPONSES,
     )
     def post(self, request, order_id: int):
         data = _valid(s.CancelInputSerializer, request)
