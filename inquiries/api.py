@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import ValidationFailed
+from common.serializers import ErrorSerializer
 from inquiries import selectors, services
 from inquiries import serializers as s
 from orders.models import OrderStatus
-from orders.serializers import ErrorSerializer
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found, or not yours.")
 BAD_INPUT = OpenApiResponse(description="Field-level errors: {field: [messages]}.")

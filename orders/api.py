@@ -8,11 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import ValidationFailed
+from common.serializers import ConflictSerializer, ErrorSerializer
 from orders import selectors, services
 from orders import serializers as s
 
 CONFLICT = OpenApiResponse(
-    s.ConflictSerializer,
+    ConflictSerializer,
     description="The order has moved on (stale version) or is in a state that does not allow "
     "this action; nothing changed. The body carries the current version and state.",
 )
@@ -20,9 +21,9 @@ BAD_INPUT = OpenApiResponse(
     description="Field-level errors: {field: [messages]}; product-line errors under `lines` as "
     "a list with one object per line; an incomplete order gives {missing: {module: [fields]}}."
 )
-NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="No such order visible to you.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such order visible to you.")
 FORBIDDEN = OpenApiResponse(
-    s.ErrorSerializer, description="You are a party but it is not your turn for this action."
+    ErrorSerializer, description="You are a party but it is not your turn for this action."
 )
 
 # What every versioned write (modify, confirm, cancel) may answer.

@@ -238,15 +238,3 @@ class DiffSerializer(serializers.Serializer):
     from_version = serializers.IntegerField()
     to_version = serializers.IntegerField()
     changes = DiffChangeSerializer(many=True)
-
-
-class ConflictSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    current_version = serializers.IntegerField()
-    current_status = serializers.CharField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Side
+from common.serializers import ErrorSerializer
 from rfq import selectors, services
 from rfq import serializers as s
 from rfq.models import RFQ, Quotation
@@ -19,10 +20,10 @@ BAD_INPUT = OpenApiResponse(
     description="Field-level errors: {field: [messages]}; {non_field_errors: [...]} when the "
     "buyer already has the maximum number of open RFQs. Nothing changed."
 )
-NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="Nothing visible to you here.")
-FORBIDDEN = OpenApiResponse(s.ErrorSerializer, description="Your side may not do this.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Nothing visible to you here.")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Your side may not do this.")
 CONFLICT = OpenApiResponse(
-    s.ConflictSerializer,
+    s.RFQConflictSerializer,
     description="The RFQ or quotation has moved on (stale version, wrong state, deadline or "
     "validity passed, already quoted); nothing changed.",
 )

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Unit
+from common.serializers import ConflictSerializer
 from orders.models import Incoterm
 from rfq.models import RFQ, Quotation
 
@@ -198,13 +199,6 @@ class AcceptedSerializer(QuotationSerializer):
         return reverse("inquiries:workspace", args=[quotation.rfq.negotiation_id])
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-
-
-class ConflictSerializer(ErrorSerializer):
+class RFQConflictSerializer(ConflictSerializer):
     current_state = serializers.CharField(required=False)
-    current_status = serializers.CharField(required=False, help_text="On a stale version.")
-    current_version = serializers.IntegerField(required=False)
     quotation_id = serializers.IntegerField(required=False)
