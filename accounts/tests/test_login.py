@@ -93,7 +93,7 @@ def test_a_limited_login_does_not_check_the_password(client, buyer):
     authenticate.assert_not_called()
 
 
-def test_login_is_allowed_again_after_the_window(client, buyer):
+def test_login_is_allowed_again_after_the_window(client, buyer, process_clock_cache):
     start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False) as traveller:
         for _ in range(3):
@@ -103,7 +103,7 @@ def test_login_is_allowed_again_after_the_window(client, buyer):
         assert attempt(client, "buyer", PASSWORD).status_code == 302
 
 
-def test_the_window_starts_at_the_first_failure(buyer):
+def test_the_window_starts_at_the_first_failure(buyer, process_clock_cache):
     start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False) as traveller:
         services.login_failure_record(username="buyer", ip="192.0.2.1")
