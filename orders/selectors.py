@@ -84,14 +84,13 @@ def revision_get_for_user(*, user, order_id: int, version: int) -> Revision:
 def revision_diff_for_user(*, user, order_id: int, from_version: int, to_version: int) -> dict:
     """Changes between two revisions; ``to_version`` may be the live order's current version."""
     order = order_get_for_user(user=user, order_id=order_id)
-    documents = {}
-    for version in {from_version, to_version}:
-        if version == order.version and not order.revisions.filter(version=version).exists():
-            documents[version] = order_terms.canonical(order_terms.from_order(order))
-        else:
-            documents[version] = revision_get_for_user(
-                user=user, order_id=order_id, version=version
-            ).terms
+    wanted = {from_version, to_version}
+    documents = {r.version: r.terms for r in order.revisions.filter(version__in=wanted)}
+    if order.version in wanted and order.version not in documents:
+        documents[order.version] = order_terms.canonical(order_terms.from_order(order))
+    missing = wanted - documents.keys()
+    if missing:
+        raise NotFound(f"No revision {min(missing)}.")
     return {
         "from_version": from_version,
         "to_version": to_version,

@@ -187,5 +187,5 @@ def test_view_order_and_history_run_a_constant_number_of_queries(
     with django_assert_num_queries(7):
         client.get(reverse("orders:view", args=[order.pk]))
     # ... plus the comparison of the last two versions (revision_diff_for_user)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(10):
         client.get(reverse("orders:history", args=[order.pk]))
