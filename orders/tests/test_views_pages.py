@@ -186,6 +186,6 @@ def test_view_order_and_history_run_a_constant_number_of_queries(
     # session, user, company, order, lines, revisions, events
     with django_assert_num_queries(7):
         client.get(reverse("orders:view", args=[order.pk]))
-    # ... plus the comparison of the last two versions (revision_diff_for_user)
+    # ... plus the order again and the two compared revisions (revision_diff_for_user)
     with django_assert_num_queries(10):
         client.get(reverse("orders:history", args=[order.pk]))
