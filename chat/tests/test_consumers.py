@@ -1,5 +1,7 @@
 """The chat socket, end to end through the ASGI application (origin check, auth, routing)."""
 
+import contextlib
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -17,12 +19,26 @@ from orders.tests.factories import make_order
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+_communicators: list[WebsocketCommunicator] = []
+
+
 @pytest.fixture(autouse=True)
-async def _clean_up():
+def _in_memory_layer(settings):
+    """These tests drive one process; the Redis layer is proven by test_redis_layer.py."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@pytest.fixture(autouse=True)
+async def _clean_up(_in_memory_layer):
     layer = get_channel_layer()
     if hasattr(layer, "flush"):
         await layer.flush()
     yield
+    # A consumer left running keeps its Redis receive pending past the test's event loop.
+    while _communicators:
+        communicator = _communicators.pop()
+        with contextlib.suppress(Exception):  # already closed by the server
+            await communicator.disconnect(timeout=1)
     await sync_to_async(connections.close_all)()
 
 
@@ -41,6 +57,7 @@ async def socket(user, negotiation_id, *, hello=True, last_id=0):
     communicator = WebsocketCommunicator(
         application, f"/ws/negotiations/{negotiation_id}/chat/", headers=headers
     )
+    _communicators.append(communicator)
     connected, _ = await communicator.connect()
     assert connected
     if not hello:
