@@ -6,12 +6,17 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from inquiries.tests.factories import NegotiationFactory
+from inquiries.tests.factories import InquiryFactory
 
 
 @pytest.fixture
 def negotiation(buyer, seller):
-    return NegotiationFactory(buyer_company=buyer.company, seller_company=seller.company)
+    inquiry = InquiryFactory(
+        negotiation__buyer_company=buyer.company,
+        negotiation__seller_company=seller.company,
+        sender=buyer,
+    )
+    return inquiry.negotiation
 
 
 def open_chat(page, negotiation):
@@ -22,7 +27,8 @@ def open_chat(page, negotiation):
 
 
 def chat_url(negotiation) -> str:
-    return reverse("chat:conversation", args=[negotiation.pk])
+    """The workspace, whose right pane hosts the chat."""
+    return reverse("inquiries:workspace", args=[negotiation.pk])
 
 
 def send(chat, text):
