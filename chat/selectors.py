@@ -69,16 +69,6 @@ def messages_after(*, user, negotiation_id: int, after_id: int = 0, limit: int =
     )
 
 
-def messages_latest(*, user, negotiation_id: int, before_id: int | None = None, limit: int = 50):
-    """The ``limit`` newest messages (below ``before_id`` if given), oldest first."""
-    conversation_get_for_user(user=user, negotiation_id=negotiation_id)
-    limit = max(1, min(limit, PAGE_MAX))
-    qs = _messages().filter(negotiation_id=negotiation_id)
-    if before_id is not None:
-        qs = qs.filter(pk__lt=before_id)
-    return list(reversed(qs.order_by("-pk")[:limit]))
-
-
 def message_get_for_user(*, user, message_id: int) -> Message:
     """A message of a conversation the user may read (for attachment downloads)."""
     if not user.is_authenticated or not user.is_active:
