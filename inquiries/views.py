@@ -17,6 +17,7 @@ from django_countries import countries
 from accounts.models import Side
 from accounts.selectors import company_profile
 from catalog.models import Product, Unit
+from chat import selectors as chat_selectors
 from common.errors import NotAllowed, NotFound, ValidationFailed
 from common.money import currency_choices
 from inquiries import selectors, services
@@ -71,6 +72,11 @@ def inbox(request):
     negotiations = order_selectors.inbox_for_user(user, state=state or None, **filters)
     page = Paginator(negotiations, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [_inbox_row(negotiation, user) for negotiation in page.object_list]
+    chat_unread = chat_selectors.unread_counts(
+        user=user, negotiation_ids=[row["negotiation"].pk for row in rows]
+    )
+    for row in rows:
+        row["chat_unread"] = chat_unread.get(row["negotiation"].pk, 0)
     for tab in tabs:
         tab["label"] = _tab_label(tab, side)
     return render(

@@ -188,8 +188,8 @@ def test_the_seller_inbox_runs_a_constant_number_of_queries(
     client.force_login(seller)
     client.get(INBOX)  # warm the session and the last-active stamp
 
-    # session, user, company, tab counts, page count, page rows, order lines
-    with django_assert_num_queries(7):
+    # session, user, company, tab counts, page count, page rows, order lines, chat unread counts
+    with django_assert_num_queries(8):
         client.get(INBOX)
 
 
@@ -201,5 +201,25 @@ def test_the_buyer_inbox_runs_a_constant_number_of_queries(
     client.force_login(buyer)
     client.get(INBOX)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(INBOX)
+
+
+def test_the_inbox_shows_how_many_chat_messages_are_unread(client, buyer, seller):
+    from chat import services as chat_services
+    from inquiries.tests.factories import InquiryFactory
+
+    inquiry = InquiryFactory(
+        negotiation__buyer_company=buyer.company,
+        negotiation__seller_company=seller.company,
+        sender=buyer,
+    )
+    for n in range(2):
+        chat_services.message_post(
+            negotiation_id=inquiry.negotiation_id, actor=buyer, body=f"Hello {n}", client_id=f"c{n}"
+        )
+    client.force_login(seller)
+
+    response = client.get(INBOX)
+
+    assert "2 unread messages" in response.content.decode()
