@@ -101,10 +101,13 @@ def build_data(negotiations: int, rounds: int):
         order = Order.objects.prefetch_related("lines").get(pk=order.pk)
         actor = buyers[0] if order.status == OrderStatus.SELLER_CONFIRMED else seller
         values = complete_values(order)
-        values["lines"] = order_terms.from_order(order)["lines"] + [
-            {"name": f"Item {index}-{k}", "quantity": "10", "unit": "set", "unit_price": "2.50"}
-            for k in range(2)
-        ]
+        lines = order_terms.from_order(order)["lines"]
+        if len(lines) < order_terms.MAX_LINES - 1:
+            lines += [
+                {"name": f"Item {index}-{k}", "quantity": "10", "unit": "set", "unit_price": "2.5"}
+                for k in range(2)
+            ]
+        values["lines"] = lines
         services.order_modify(order_id=order.pk, actor=actor, version=order.version, values=values)
     return buyers[0], seller, Order.objects.get(pk=order.pk)
 
