@@ -18,16 +18,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from chat import selectors
 from chat.models import BODY_MAX_LENGTH, Conversation, Message, Presence, ReadMarker
 from common.errors import NotAllowed, RateLimited, ValidationFailed
+from common.files import attachment_content_type
 
 logger = logging.getLogger(__name__)
 
 CLIENT_ID_MAX_LENGTH = 64
-IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
 def conversation_group(negotiation_id: int) -> str:
@@ -111,40 +110,6 @@ def _clean_body(body, *, required: bool) -> str:
     return body
 
 
-def attachment_type_of(upload: UploadedFile) -> str:
-    """The content type read from the file's bytes (never from its name or header).
-
-    PDF: the %PDF- signature. Images: Pillow must recognise and verify the file.
-    """
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationFailed(
-            {
-                "attachment": [
-                    _("The file is too large: at most %(mb)d MB.")
-                    % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return "application/pdf"
-    try:
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except Exception:
-        image_format = None
-    finally:
-        upload.seek(0)
-    if image_format not in IMAGE_TYPES:
-        raise ValidationFailed(
-            {"attachment": [_("Attach an image (PNG, JPEG, GIF, WebP) or a PDF file.")]}
-        )
-    return IMAGE_TYPES[image_format]
-
-
 def _lock_conversation(negotiation_id: int) -> None:
     """Takes the conversation's row lock until the transaction ends.
 
@@ -191,7 +156,7 @@ def message_post(
     existing = _existing(negotiation_id=negotiation.pk, actor=actor, client_id=client_id)
     if existing is not None:
         return existing, False
-    content_type = attachment_type_of(attachment) if attachment is not None else ""
+    content_type = attachment_content_type(attachment) if attachment is not None else ""
     _check_rate(actor)
     _lock_conversation(negotiation.pk)
     # Checked again under the lock: a resend racing the original waits for it and finds it.

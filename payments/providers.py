@@ -15,13 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationFailed
+from common.files import attachment_content_type
 from payments.models import PaymentStatus
-
-SLIP_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
 
 
 @dataclass(frozen=True)
@@ -61,11 +56,10 @@ class BankTransferProvider(PaymentProvider):
         slip = values.get("slip")
         cleaned = {"reference": reference}
         if slip:
-            content_type = _slip_type(slip)
-            if slip.size > settings.ATTACHMENT_MAX_BYTES:
-                errors["slip"] = [_("The remittance slip may be at most 10 MB.")]
-            elif content_type is None:
-                errors["slip"] = [_("Upload the remittance slip as a PDF, PNG or JPEG file.")]
+            try:
+                content_type = attachment_content_type(slip, field="slip")
+            except ValidationFailed as exc:
+                errors.update(exc.errors)
             else:
                 cleaned.update(slip=slip, slip_content_type=content_type)
         if errors:
@@ -74,17 +68,6 @@ class BankTransferProvider(PaymentProvider):
 
     def charge(self, *, amount, currency: str, values: dict) -> Outcome:
         return Outcome(PaymentStatus.SUBMITTED)
-
-
-def _slip_type(upload) -> str | None:
-    """The type from the file's first bytes; the name and the browser's claim are ignored."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, content_type in SLIP_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    return None
 
 
 class SandboxCardProvider(PaymentProvider):

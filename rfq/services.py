@@ -24,7 +24,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from accounts.models import Company, Side, User
 from catalog.models import Category
@@ -34,6 +33,7 @@ from common.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from common.files import attachment_content_type
 from common.money import format_money
 from inquiries.models import Negotiation
 from orders.services import order_create_from_quotation
@@ -64,7 +64,6 @@ QUOTATION_FIELDS = (
 )
 MAX_RFQ_ATTACHMENTS = 5
 MAX_INVITED_SELLERS = 50
-IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 Q_STATE = Quotation.State
 
 
@@ -108,39 +107,6 @@ def _aware(value: datetime.datetime) -> datetime.datetime:
     if timezone.is_naive(value):
         return timezone.make_aware(value)
     return value
-
-
-def attachment_check(upload: UploadedFile) -> str:
-    """The content type of an acceptable attachment, read from its content, not its name.
-
-    PDF (starts with ``%PDF-``) or an image Pillow can verify (PNG, JPEG, GIF, WebP), at most
-    ``settings.ATTACHMENT_MAX_BYTES``. Raises ValidationFailed({"attachment": ...}).
-    """
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationFailed(
-            {"attachment": [_("The file is larger than %(limit)s MB.") % {"limit": limit}]}
-        )
-    if upload.size == 0:
-        raise ValidationFailed({"attachment": [_("The file is empty.")]})
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return "application/pdf"
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-            image_format = image.format
-    except Exception:
-        image_format = None
-    finally:
-        upload.seek(0)
-    if image_format not in IMAGE_FORMATS:
-        raise ValidationFailed(
-            {"attachment": [_("Attach a PDF or an image (PNG, JPEG, GIF or WebP).")]}
-        )
-    return IMAGE_FORMATS[image_format]
 
 
 def _clean_rfq(values: dict, *, now: datetime.datetime) -> tuple[dict, dict]:
@@ -235,7 +201,7 @@ def rfq_create(
     checked = []
     for upload in attachments[:MAX_RFQ_ATTACHMENTS]:
         try:
-            checked.append((upload, attachment_check(upload)))
+            checked.append((upload, attachment_content_type(upload)))
         except ValidationFailed as exc:
             errors.setdefault("attachments", []).extend(
                 f"{upload.name}: {message}" for message in exc.errors["attachment"]
@@ -332,7 +298,7 @@ def quotation_submit(
         raise NotAllowed(_("Only sellers quote."))
     now = timezone.now()
     cleaned = _clean_quotation(values, today=timezone.localdate(now))
-    content_type = attachment_check(attachment) if attachment else None
+    content_type = attachment_content_type(attachment) if attachment else None
     # Locked so that an award or a close cannot slip in between this check and the insert.
     locked = (
         RFQ.objects.select_for_update()
@@ -400,7 +366,7 @@ def quotation_revise(
         raise NotAllowed(_("Only the quoting seller revises a quotation."))
     now = timezone.now()
     cleaned = _clean_quotation(values, today=timezone.localdate(now))
-    content_type = attachment_check(attachment) if attachment else None
+    content_type = attachment_content_type(attachment) if attachment else None
     changed = Quotation.objects.filter(
         pk=quotation.pk,
         state=Q_STATE.SUBMITTED,
