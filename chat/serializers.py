@@ -46,8 +46,38 @@ def message_data(message: Message) -> dict:
     return data
 
 
-class MessageSerializer(serializers.BaseSerializer):
-    """Output only: the same dict the WebSocket sends."""
+class _SenderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class _AttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class _OrderLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(allow_null=True)
+    url = serializers.CharField(allow_null=True)
+
+
+class MessageSerializer(serializers.Serializer):
+    """Output only: the same dict the WebSocket sends (``message_data``); fields for the schema."""
+
+    id = serializers.IntegerField()
+    seq = serializers.IntegerField(help_text="1, 2, 3 … per conversation, without gaps.")
+    negotiation = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Message.Kind.choices)
+    side = serializers.CharField(allow_null=True)
+    sender = _SenderSerializer(allow_null=True)
+    body = serializers.CharField()
+    client_id = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    attachment = _AttachmentSerializer(allow_null=True)
+    order = _OrderLinkSerializer(allow_null=True, help_text="System messages: the order version.")
 
     def to_representation(self, instance):
         return message_data(instance)

@@ -67,22 +67,26 @@ def _writer_side(actor, negotiation_id: int) -> tuple:
 
 
 def _check_rate(actor) -> None:
-    """At most CHAT_RATE_LIMIT[0] messages per user in each window of [1] seconds.
+    """At most CHAT_RATE_LIMIT[0] messages per user in a window of [1] seconds.
 
-    A fixed window in the shared cache: cheap, works across processes with Redis.
+    The window opens with the user's first message and lasts [1] seconds (a counter in the
+    shared cache, so it holds across processes with Redis); unlike clock-aligned buckets it
+    never lets a burst through on a bucket boundary.
     """
     limit, window = settings.CHAT_RATE_LIMIT
     now = time.time()
-    bucket = int(now // window)
-    key = f"chat:rate:{actor.pk}:{bucket}"
-    cache.add(key, 0, timeout=window + 1)
+    key = f"chat:rate:{actor.pk}"
+    cache.add(f"{key}:start", now, timeout=window)
+    cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
+    except ValueError:  # the window closed between add and incr
+        cache.set(f"{key}:start", now, timeout=window)
+        cache.set(key, 1, timeout=window)
         count = 1
     if count > limit:
-        retry_after = max(1, int((bucket + 1) * window - now) + 1)
+        started = cache.get(f"{key}:start", now)
+        retry_after = max(1, int(started + window - now) + 1)
         raise RateLimited(
             _("You are sending messages too fast: wait a few seconds."), retry_after=retry_after
         )

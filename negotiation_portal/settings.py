@@ -235,7 +235,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "CountryEnum": "common.choices.COUNTRY_CODES",
+        "CountryEnum": "common.choices.COUNTRY_CHOICES",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "PaymentStatusEnum": "payments.models.PaymentStatus",
         "SideEnum": "accounts.models.Side",
         "UnitEnum": "catalog.models.Unit",
     },

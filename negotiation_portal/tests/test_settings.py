@@ -126,7 +126,9 @@ def test_embedded_default_uses_the_in_memory_channel_layer_and_a_local_cache(emb
 
 def test_redis_url_switches_the_channel_layer_and_the_cache_to_redis(production):
     assert production["CHANNEL_LAYER"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    assert production["CHANNEL_LAYER"]["CONFIG"]["hosts"] == ["redis://cache.internal:6379/1"]
+    assert production["CHANNEL_LAYER"]["CONFIG"]["hosts"] == [
+        {"address": "redis://cache.internal:6379/1", "socket_timeout": 15}
+    ]
     assert production["CACHE"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/1",
