@@ -59,16 +59,16 @@ def test_buyer_and_seller_agree_an_order_from_an_inquiry(
     expect(seller.get_by_text("Draft saved.")).to_be_visible()
     expect(percent).to_have_text("100 %")
     seller.get_by_role("button", name="Confirm Order").click()
-    expect(seller.get_by_text("Waiting for the buyer.")).to_be_visible()
+    expect(seller.locator(".turn")).to_contain_text("Waiting for the buyer.")
 
     # The buyer lowers the unit price and sends it back as his confirmation.
     buyer.goto("/negotiations/")
     buyer.get_by_role("row", name=re.compile("Ningbo Bright")).get_by_role("link").click()
-    expect(buyer.get_by_text("Your turn")).to_be_visible()
+    expect(buyer.locator(".turn")).to_contain_text("Your turn")
     buyer.get_by_role("link", name="Modify").click()
     buyer.get_by_label("Unit price").fill("4.50")
     buyer.get_by_role("button", name="Send modified order as my confirmation").click()
-    expect(buyer.get_by_text("Waiting for the seller.")).to_be_visible()
+    expect(buyer.locator(".turn")).to_contain_text("Waiting for the seller.")
 
     # The seller sees exactly what changed, and confirms.
     seller.reload()
@@ -132,7 +132,7 @@ def test_start_order_shows_the_tier_price_live_and_refuses_a_quantity_under_the_
     page.get_by_label("Quantity (piece)").fill("600")
     page.get_by_role("button", name="Send order").click()
     expect(page.get_by_text("Your order has been sent to the supplier")).to_be_visible()
-    expect(page.get_by_text("Waiting for the seller.")).to_be_visible()
+    expect(page.locator(".turn")).to_contain_text("Waiting for the seller.")
 
 
 def test_the_missing_fields_list_leads_to_each_field(seller_page, buyer, seller, product):
@@ -165,7 +165,7 @@ def test_a_stale_tab_cannot_confirm_terms_it_has_not_seen(page_for, buyer, selle
     first.get_by_role("link", name="Modify").click()
     first.get_by_label("Incoterm").select_option("CIF")
     first.get_by_role("button", name="Send modified order as my confirmation").click()
-    expect(first.get_by_text("Waiting for the seller.")).to_be_visible()
+    expect(first.locator(".turn")).to_contain_text("Waiting for the seller.")
 
     second.get_by_role("button", name="Confirm", exact=True).click()
 
