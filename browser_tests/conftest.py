@@ -33,15 +33,7 @@ Fixtures (use them in any ``browser_tests/test_*.py``):
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
 
 # pytest-playwright's sync API runs an event loop in the main thread for the whole session;
 # Django's sync ORM refuses to run there unless told it is safe (it is: nothing else runs).
@@ -49,11 +41,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
+from common.testing import (  # noqa: E402
+    child_database_url,
+    session_key_for,
+    start_asgi_server,
+    stop_process,
+)
+
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
-SERVER_START_TIMEOUT = 30
 
 
 def pytest_collection_modifyitems(config, items):
@@ -92,90 +90,25 @@ def _committed_data(transactional_db):
     """Data must be committed for the server's process to see it."""
 
 
-def _database_url() -> str:
-    """DATABASE_URL for the server: the test database, which exists once django_db_setup ran."""
-    from django.db import connection
-
-    settings_dict = connection.settings_dict
-    if _is_sqlite(settings_dict):
-        return f"sqlite:///{settings_dict['NAME']}"
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + quote(settings_dict["NAME"])))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"The live server exited with {process.returncode}:\n{log_path.read_text()}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"The live server did not answer /healthz:\n{log_path.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def live_url(django_db_setup, django_db_blocker):
     """Base URL of the ASGI app running in a child process against the test database."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
-        database_url = _database_url()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "negotiation_portal.settings",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "live_server.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "negotiation_portal.asgi:application",
-                "--ws",
-                "auto",
-                "--lifespan",
-                "off",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        database_url = child_database_url(connection.settings_dict)
+    process, url = start_asgi_server(
+        database_url=database_url,
+        log_path=ARTIFACTS / "live_server.log",
+        env={
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        },
+    )
     try:
-        _wait_until_healthy(url, process, log_path)
         yield url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="session")
@@ -200,17 +133,16 @@ def browser_type_launch_args(browser_type_launch_args):
 def login(live_url):
     """``login(page, user)``: the page's browser context is now signed in as ``user``."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     def sign_in(page, user):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
         page.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_url}]
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session_key_for(user),
+                    "url": live_url,
+                }
+            ]
         )
         return page
 

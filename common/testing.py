@@ -1,0 +1,109 @@
+"""Test helpers for tests that run the ASGI app in child processes (browser and Redis tests).
+
+Only imported by tests; nothing here runs in the portal itself.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER_START_TIMEOUT = 30
+
+
+def child_database_url(settings_dict: dict) -> str | None:
+    """DATABASE_URL under which a child process sees the current test database.
+
+    None for an in-memory SQLite database, which no other process can see.
+    """
+    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(settings_dict["NAME"] or "")
+        if not name or name == ":memory:" or "mode=memory" in name:
+            return None
+        return f"sqlite:///{name}"
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + quote(settings_dict["NAME"])))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_asgi_server(*, database_url: str, log_path: Path, env: dict | None = None):
+    """uvicorn with the portal's ASGI app (HTTP and WebSockets) on a free loopback port.
+
+    Returns ``(process, base_url)`` once ``/healthz`` answers; raises with the server's log if
+    it exits or does not answer in time.
+    """
+    port = free_port()
+    child_env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "negotiation_portal.settings",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
+    for name in ("TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        child_env.pop(name, None)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "uvicorn", "negotiation_portal.asgi:application"),
+                *("--ws", "auto", "--lifespan", "off", "--host", "127.0.0.1"),
+                *("--port", str(port)),
+            ],
+            cwd=ROOT,
+            env=child_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"The server exited with {process.returncode}:\n{log_path.read_text()}"
+            )
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    stop_process(process)
+    raise RuntimeError(f"The server did not answer /healthz:\n{log_path.read_text()}")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def session_key_for(user) -> str:
+    """A session in the database signed in as ``user``, as a login would make it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
