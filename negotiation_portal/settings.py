@@ -274,7 +274,9 @@ PAYMENT_PROVIDERS = env.list(
 
 # chat
 CHAT_PRESENCE_TIMEOUT = 60  # seconds without a heartbeat after which a socket counts as gone
-CHAT_HEARTBEAT_SECONDS = 20  # how often the client pings (and catches up)
+# How often the client pings and catches up. Without Redis the in-memory layer cannot carry
+# messages written by Celery workers, so the ping delivers them: keep it short there.
+CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=20 if REDIS_URL else 5)
 CHAT_MAX_FRAME_BYTES = 64 * 1024
 
 # rfq
