@@ -1,48 +1,29 @@
 from decimal import Decimal
 
-from django.core.validators import MaxLengthValidator
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Company, Side
 from catalog.models import Product
 from common.errors import NotAllowed, ValidationFailed
+from common.fields import clean_fields
 from inquiries import selectors
 from inquiries.models import Inquiry, Negotiation
+
+INQUIRY_FIELDS = (
+    "subject",
+    "message",
+    "quantity",
+    "unit",
+    "target_price",
+    "target_currency",
+    "destination_country",
+)
 
 
 def _clean_inquiry(values: dict) -> dict:
     """Checks the inquiry's fields against the model's own field definitions."""
-    cleaned, errors = {}, {}
-    for name in (
-        "subject",
-        "message",
-        "quantity",
-        "unit",
-        "target_price",
-        "target_currency",
-        "destination_country",
-    ):
-        model_field = Inquiry._meta.get_field(name)
-        value = values.get(name)
-        if isinstance(value, str):
-            value = value.strip()
-        if isinstance(value, float):
-            value = str(value)
-        try:
-            if value in (None, ""):
-                if not model_field.blank:
-                    raise ValidationFailed({name: ["This field is required."]})
-                cleaned[name] = None if model_field.null else ""
-                continue
-            cleaned[name] = model_field.clean(value, None)
-            if isinstance(model_field, models.TextField) and model_field.max_length:
-                # A TextField's max_length binds only its form widget, not Field.clean().
-                MaxLengthValidator(model_field.max_length)(cleaned[name])
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-        except Exception as exc:  # django ValidationError
-            errors[name] = getattr(exc, "messages", [str(exc)])
+    cleaned, errors = clean_fields(Inquiry, INQUIRY_FIELDS, values)
     if "quantity" in cleaned and cleaned["quantity"] is not None and cleaned["quantity"] <= 0:
         errors["quantity"] = ["Quantity must be greater than zero."]
     if cleaned.get("target_price") is not None:

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ValidationFailed
+from common.fields import clean_value
 from common.money import quantize
 
 MODULES = ("product", "shipping", "payment", "contacts")
@@ -120,7 +119,7 @@ def clean(data: dict) -> dict:
     for name in ORDER_FIELDS:
         model_field = Order._meta.get_field(name)
         try:
-            cleaned[name] = _clean_field(model_field, data.get(name))
+            cleaned[name] = clean_value(model_field, data.get(name))
         except ValidationError as exc:
             errors[name] = exc.messages
 
@@ -151,7 +150,7 @@ def clean(data: dict) -> dict:
                     value = raw.get(name)
                     line[name] = int(value) if _filled(value) else None
                 else:
-                    line[name] = _clean_field(model_field, raw.get(name))
+                    line[name] = clean_value(model_field, raw.get(name))
             except (ValidationError, TypeError, ValueError) as exc:
                 messages = getattr(exc, "messages", [str(_("Enter a whole number."))])
                 line_error[name] = messages
@@ -165,21 +164,6 @@ def clean(data: dict) -> dict:
     if errors:
         raise ValidationFailed(errors)
     return cleaned
-
-
-def _clean_field(model_field, value):
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        return None if model_field.null else ""
-    if isinstance(value, str):
-        value = value.strip()
-    if isinstance(value, float):
-        # Money never passes through float: a JSON number is re-read from its repr.
-        value = str(value)
-    value = model_field.clean(value, None)
-    if isinstance(model_field, models.TextField) and model_field.max_length:
-        # A TextField's max_length binds only its form widget, not Field.clean().
-        MaxLengthValidator(model_field.max_length)(value)
-    return value
 
 
 # --- Totals and completion ----------------------------------------------------------------

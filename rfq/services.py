@@ -33,6 +33,7 @@ from common.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from common.fields import clean_fields
 from common.files import attachment_content_type
 from common.money import format_money
 from inquiries.models import Negotiation
@@ -70,39 +71,6 @@ Q_STATE = Quotation.State
 # --- Input ------------------------------------------------------------------------------------
 
 
-def _clean_fields(model, names: tuple[str, ...], values: dict) -> tuple[dict, dict]:
-    """Each field checked by its model field (type, length, choices, validators)."""
-    cleaned, errors = {}, {}
-    for name in names:
-        model_field = model._meta.get_field(name)
-        value = values.get(name)
-        if isinstance(value, str):
-            value = value.strip()
-        if isinstance(value, float):
-            value = str(value)
-        if value in (None, ""):
-            if model_field.blank and not model_field.has_default():
-                cleaned[name] = None if model_field.null else ""
-            elif model_field.has_default():
-                cleaned[name] = model_field.get_default()
-            else:
-                errors[name] = [_("This field is required.")]
-            continue
-        limit = model_field.max_length
-        if limit and isinstance(value, str) and len(value) > limit:
-            # TextField does not enforce its max_length itself.
-            errors[name] = [
-                _("Keep this under %(limit)s characters (it has %(n)s).")
-                % {"limit": limit, "n": len(value)}
-            ]
-            continue
-        try:
-            cleaned[name] = model_field.clean(value, None)
-        except Exception as exc:  # django.core.exceptions.ValidationError
-            errors[name] = list(getattr(exc, "messages", [str(exc)]))
-    return cleaned, errors
-
-
 def _aware(value: datetime.datetime) -> datetime.datetime:
     if timezone.is_naive(value):
         return timezone.make_aware(value)
@@ -110,7 +78,7 @@ def _aware(value: datetime.datetime) -> datetime.datetime:
 
 
 def _clean_rfq(values: dict, *, now: datetime.datetime) -> tuple[dict, dict]:
-    cleaned, errors = _clean_fields(RFQ, RFQ_FIELDS, values)
+    cleaned, errors = clean_fields(RFQ, RFQ_FIELDS, values)
     category_id = values.get("category_id") or values.get("category")
     category = None
     if category_id in (None, ""):
@@ -162,7 +130,7 @@ def _clean_invited(audience: str, seller_ids) -> tuple[list[int], dict]:
 
 
 def _clean_quotation(values: dict, *, today: datetime.date) -> dict:
-    cleaned, errors = _clean_fields(Quotation, QUOTATION_FIELDS, values)
+    cleaned, errors = clean_fields(Quotation, QUOTATION_FIELDS, values)
     if cleaned.get("unit_price") is not None and cleaned["unit_price"] <= 0:
         errors["unit_price"] = [_("The unit price must be greater than zero.")]
     if cleaned.get("moq") is not None and cleaned["moq"] <= 0:
