@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from inquiries.models import Inquiry, Negotiation
+from inquiries.services import INQUIRY_FIELDS
 from orders.serializers import CompanyBriefSerializer
 
 
@@ -16,17 +17,7 @@ class InquiryInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Inquiry
-        fields = (
-            "product_id",
-            "seller_company_id",
-            "subject",
-            "message",
-            "quantity",
-            "unit",
-            "target_price",
-            "target_currency",
-            "destination_country",
-        )
+        fields = ("product_id", "seller_company_id", *INQUIRY_FIELDS)
         extra_kwargs = {"unit": {"required": False}}
 
 

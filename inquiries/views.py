@@ -153,18 +153,7 @@ def contact_supplier(request, product_id: int):
         raise Http404
     errors: dict = {}
     if request.method == "POST":
-        values = {
-            name: request.POST.get(name, "")
-            for name in (
-                "subject",
-                "message",
-                "quantity",
-                "unit",
-                "target_price",
-                "target_currency",
-                "destination_country",
-            )
-        }
+        values = {name: request.POST.get(name, "") for name in services.INQUIRY_FIELDS}
         try:
             inquiry = services.inquiry_create(
                 actor=request.user, values=values, product_id=product.pk
