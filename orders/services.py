@@ -55,6 +55,23 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
 
 CONFIRMED_BY = {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED}
 
+
+def _overdue_unmarked(order: Order) -> str:
+    if order.overdue_at is not None:
+        return "The order is already marked overdue."
+    if order.payment_due_at is None or order.payment_due_at > timezone.now():
+        return "The payment is not due yet."
+    return ""
+
+
+# Conditions beyond the state table: action -> check(order) giving the refusal, or "".
+GUARDS = {
+    "cancel_overdue": lambda order: (
+        "" if order.overdue_at else "The payment is not overdue yet: the order cannot be cancelled."
+    ),
+    "mark_overdue": _overdue_unmarked,
+}
+
 # Sent after the transaction that recorded the event commits; chat, notifications and
 # payment reminders subscribe to it. Receivers get ``event`` (an OrderEvent).
 order_event_recorded = django.dispatch.Signal()
@@ -62,12 +79,16 @@ order_event_recorded = django.dispatch.Signal()
 
 def allowed_actions(order: Order, side: str | None) -> set[str]:
     """The actions a side may take on the order now (for pages and the API)."""
-    actions = {
-        action for action, sources in TRANSITIONS.items() if side in sources.get(order.status, {})
+    return {
+        action
+        for action, sources in TRANSITIONS.items()
+        if side in sources.get(order.status, {}) and not _refusal(order, action)
     }
-    if order.overdue_at is None:
-        actions.discard("cancel_overdue")
-    return actions
+
+
+def _refusal(order: Order, action: str) -> str:
+    guard = GUARDS.get(action)
+    return guard(order) if guard else ""
 
 
 def _target(order: Order, action: str, side: str | None) -> str:
@@ -85,16 +106,23 @@ def _target(order: Order, action: str, side: str | None) -> str:
             else f"You cannot {action.replace('_', ' ')} this order."
         )
         raise NotAllowed(message)
+    refusal = _refusal(order, action)
+    if refusal:
+        raise InvalidTransition(refusal)
     return sources[order.status][side]
+
+
+def _stale(*, version: int, status: str) -> StaleVersion:
+    return StaleVersion(
+        f"The order has changed: it is at version {version}.",
+        current_version=version,
+        current_status=status,
+    )
 
 
 def _check_version(order: Order, version: int) -> None:
     if version != order.version:
-        raise StaleVersion(
-            f"The order has changed: it is at version {order.version}, you sent {version}.",
-            current_version=order.version,
-            current_status=order.status,
-        )
+        raise _stale(version=order.version, status=order.status)
 
 
 def _apply(order: Order, *, version: int, target: str, now, **fields) -> Order:
@@ -104,11 +132,7 @@ def _apply(order: Order, *, version: int, target: str, now, **fields) -> Order:
     )
     if changed == 0:
         current = Order.objects.values("version", "status").get(pk=order.pk)
-        raise StaleVersion(
-            f"The order has changed: it is at version {current['version']}.",
-            current_version=current["version"],
-            current_status=current["status"],
-        )
+        raise _stale(**current)
     order.status = target
     order.version = version + 1
     for name, value in fields.items():
@@ -228,10 +252,9 @@ def order_create_draft(*, inquiry_id: int, actor) -> Order:
     if product is not None and inquiry.quantity >= product.moq:
         line["unit_price"] = product.unit_price_for(inquiry.quantity)
     buyer = inquiry.sender
-    return _create_order(
+    return order_create_from_quotation(
         negotiation=negotiation,
         actor=actor,
-        status=S.DRAFT,
         values={
             "currency": product.currency if product else inquiry.target_currency,
             "destination_country": inquiry.destination_country.code,
@@ -247,8 +270,7 @@ def order_create_draft(*, inquiry_id: int, actor) -> Order:
     )
 
 
-def _create_order(*, negotiation: Negotiation, actor, status: str, values: dict) -> Order:
-    terms = order_terms.clean(values)
+def _create_order(*, negotiation: Negotiation, actor, status: str, terms: dict) -> Order:
     try:
         # A savepoint: two drafts raced for one negotiation; the one-to-one lets only one in.
         with transaction.atomic():
@@ -258,18 +280,18 @@ def _create_order(*, negotiation: Negotiation, actor, status: str, values: dict)
     except IntegrityError:
         raise InvalidTransition("This negotiation already has an order.")
     _save_terms(order, terms)
-    now = timezone.now()
-    if status == S.DRAFT:
-        _record(order, type=OrderEvent.Type.CREATED, actor=actor, side=Side.SELLER, now=now)
     return order
 
 
 def order_create_from_quotation(*, negotiation: Negotiation, actor, values: dict) -> Order:
-    """A draft in the seller's court from prefilled values (used by RFQ awards).
+    """A draft in the seller's court from prefilled values (inquiries and RFQ awards).
 
     Runs inside the caller's transaction.
     """
-    return _create_order(negotiation=negotiation, actor=actor, status=S.DRAFT, values=values)
+    terms = order_terms.clean(values)
+    order = _create_order(negotiation=negotiation, actor=actor, status=S.DRAFT, terms=terms)
+    _record(order, type=OrderEvent.Type.CREATED, actor=actor, side=Side.SELLER, now=timezone.now())
+    return order
 
 
 @transaction.atomic
@@ -307,13 +329,9 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
         origin=Negotiation.Origin.START_ORDER,
         product=product,
     )
-    order = Order.objects.create(
-        negotiation=negotiation,
-        status=S.BUYER_CONFIRMED,
-        created_by=actor,
-        **_order_fields(terms),
+    order = _create_order(
+        negotiation=negotiation, actor=actor, status=S.BUYER_CONFIRMED, terms=terms
     )
-    _save_terms(order, terms)
     _snapshot(order, author=actor, side=Side.BUYER, terms=terms)
     _record(order, type=OrderEvent.Type.STARTED, actor=actor, side=Side.BUYER, now=timezone.now())
     return order
@@ -331,12 +349,13 @@ def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
     side = _side(actor, order)
     _check_version(order, version)
     target = _target(order, "modify", side)
+    current = order_terms.from_order(order)
     # Fields left out keep their current value; ``lines``, when given, replaces all lines.
-    terms = order_terms.clean({**order_terms.from_order(order), **values})
+    terms = order_terms.clean({**current, **values})
     _check_products(terms["lines"], order.negotiation.seller_company_id)
     if target != S.DRAFT:
         _require_complete(terms)
-    before = order_terms.canonical(order_terms.from_order(order))
+    before = order_terms.canonical(current)
     now = timezone.now()
     order = _apply(order, version=version, target=target, now=now, **_order_fields(terms))
     _save_terms(order, terms)
@@ -408,9 +427,6 @@ def _cancel(*, order_id: int, actor, version: int, reason: str, action: str) -> 
     side = _side(actor, order)
     _check_version(order, version)
     target = _target(order, action, side)
-    overdue = action == "cancel_overdue"
-    if overdue and order.overdue_at is None:
-        raise InvalidTransition("The payment is not overdue yet: the order cannot be cancelled.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": ["Say why the order is cancelled."]})
@@ -420,17 +436,17 @@ def _cancel(*, order_id: int, actor, version: int, reason: str, action: str) -> 
     order = _apply(
         order, version=version, target=target, now=now, cancelled_at=now, cancel_reason=reason
     )
-    data = {"reason": reason, "overdue": True} if overdue else {"reason": reason}
+    data = {"reason": reason, "overdue": True} if action == "cancel_overdue" else {"reason": reason}
     _record(order, type=OrderEvent.Type.CANCELLED, actor=actor, side=side, data=data, now=now)
     return order
 
 
-def _system_transition(order_id: int, action: str, event_type: str, data: dict, **fields) -> Order:
+def _system_transition(order_id: int, action: str, event_type: str, data: dict, stamp: str):
+    """A transition the system makes (payments, the overdue sweep); ``stamp`` gets the time."""
     order = Order.objects.select_related("negotiation").get(pk=order_id)
     target = _target(order, action, SYSTEM)
     now = timezone.now()
-    resolved = {name: (now if value is timezone.now else value) for name, value in fields.items()}
-    order = _apply(order, version=order.version, target=target, now=now, **resolved)
+    order = _apply(order, version=order.version, target=target, now=now, **{stamp: now})
     _record(order, type=event_type, data=data, now=now)
     return order
 
@@ -443,7 +459,7 @@ def order_record_initial_payment(*, order_id: int, amount: str) -> Order:
         "record_initial_payment",
         OrderEvent.Type.PAYMENT_RECORDED,
         {"amount": amount},
-        initial_paid_at=timezone.now,
+        stamp="initial_paid_at",
     )
 
 
@@ -451,18 +467,13 @@ def order_record_initial_payment(*, order_id: int, amount: str) -> Order:
 def order_mark_paid(*, order_id: int, amount: str) -> Order:
     """awaiting_payment -> paid: received payments cover the total."""
     return _system_transition(
-        order_id, "mark_paid", OrderEvent.Type.PAID, {"amount": amount}, paid_at=timezone.now
+        order_id, "mark_paid", OrderEvent.Type.PAID, {"amount": amount}, stamp="paid_at"
     )
 
 
 @transaction.atomic
 def order_mark_overdue(*, order_id: int) -> Order:
     """awaiting_payment, past the payment deadline: flagged overdue (once)."""
-    order = Order.objects.get(pk=order_id)
-    if order.overdue_at is not None:
-        raise InvalidTransition("The order is already marked overdue.")
-    if order.payment_due_at is None or order.payment_due_at > timezone.now():
-        raise InvalidTransition("The payment is not due yet.")
     return _system_transition(
-        order_id, "mark_overdue", OrderEvent.Type.OVERDUE, {}, overdue_at=timezone.now
+        order_id, "mark_overdue", OrderEvent.Type.OVERDUE, {}, stamp="overdue_at"
     )
