@@ -49,27 +49,22 @@ def negotiations_for_user(
     elif state:
         qs = qs.filter(order__status=state).exclude(hidden_draft)
     if counterpart:
-        if user.is_staff or not company_id:
-            qs = qs.filter(
-                Q(buyer_company__legal_name__icontains=counterpart)
-                | Q(seller_company__legal_name__icontains=counterpart)
-            )
-        else:
-            qs = qs.filter(
-                Q(
-                    buyer_company__legal_name__icontains=counterpart,
-                    seller_company_id=company_id,
-                )
-                | Q(
-                    seller_company__legal_name__icontains=counterpart,
-                    buyer_company_id=company_id,
-                )
-            )
+        qs = qs.filter(counterpart_matches(user, "legal_name__icontains", counterpart))
     if since:
         qs = qs.filter(last_activity_at__date__gte=since)
     if until:
         qs = qs.filter(last_activity_at__date__lte=until)
     return qs
+
+
+def counterpart_matches(user, lookup: str, value) -> Q:
+    """The other company of the negotiation matches ``lookup`` (either company for staff)."""
+    buyer = Q(**{f"buyer_company__{lookup}": value})
+    seller = Q(**{f"seller_company__{lookup}": value})
+    company_id = getattr(user, "company_id", None)
+    if user.is_staff or not company_id:
+        return buyer | seller
+    return (buyer & Q(seller_company_id=company_id)) | (seller & Q(buyer_company_id=company_id))
 
 
 def negotiation_get_for_user(*, user, negotiation_id: int) -> Negotiation:

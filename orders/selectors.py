@@ -30,15 +30,12 @@ def orders_for_user(user) -> QuerySet[Order]:
 
 def order_get_for_user(*, user, order_id: int) -> Order:
     """The order with its lines, or NotFound for anyone who may not see it."""
-    order = orders_for_user(user).prefetch_related("lines").filter(pk=order_id).first()
-    if order is None:
-        raise NotFound("No such order.")
-    return order
+    return _one(orders_for_user(user).prefetch_related("lines"), order_id)
 
 
 def order_detail_for_user(*, user, order_id: int) -> Order:
     """The order with lines, revisions and events, in a constant number of queries."""
-    order = (
+    queryset = (
         orders_for_user(user)
         .select_related("agreed_by", "created_by")
         .prefetch_related(
@@ -49,9 +46,12 @@ def order_detail_for_user(*, user, order_id: int) -> Order:
             ),
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
         )
-        .filter(pk=order_id)
-        .first()
     )
+    return _one(queryset, order_id)
+
+
+def _one(queryset: QuerySet[Order], order_id: int) -> Order:
+    order = queryset.filter(pk=order_id).first()
     if order is None:
         raise NotFound("No such order.")
     return order
@@ -201,22 +201,17 @@ def inbox_for_user(
     """
     import re
 
-    from inquiries.selectors import negotiations_for_user
+    from inquiries.selectors import counterpart_matches, negotiations_for_user
 
     qs = negotiations_for_user(user, state=state, since=since, until=until).prefetch_related(
         "order__lines"
     )
-    company_id = user.company_id
     if country:
-        qs = qs.filter(
-            Q(buyer_company__country=country) & ~Q(buyer_company_id=company_id)
-            | Q(seller_company__country=country) & ~Q(seller_company_id=company_id)
-        )
+        qs = qs.filter(counterpart_matches(user, "country", country))
     query = query.strip()
     if query:
         match = Q(product__name__icontains=query) | Q(inquiry__subject__icontains=query)
-        match |= Q(buyer_company__legal_name__icontains=query) & ~Q(buyer_company_id=company_id)
-        match |= Q(seller_company__legal_name__icontains=query) & ~Q(seller_company_id=company_id)
+        match |= counterpart_matches(user, "legal_name__icontains", query)
         number = re.fullmatch(r"(?:LOI-?)?0*(\d{1,12})", query, flags=re.IGNORECASE)
         if number:
             visible = Order.objects.filter(order_visibility(user), pk=int(number.group(1)))
