@@ -1,6 +1,5 @@
 from django import template
 
-from common.money import format_money
 from payments import selectors
 
 register = template.Library()
@@ -24,8 +23,3 @@ def payment_panel(context, order):
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request else "",
     }
-
-
-@register.filter
-def money(amount, currency):
-    return format_money(amount, currency)
