@@ -14,10 +14,11 @@ from django.conf import settings
 from chat import selectors, services
 from chat.serializers import message_data
 from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
+from inquiries.selectors import negotiation_side
 
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
-REPLAY_PAGE = 200
+REPLAY_PAGE = selectors.PAGE_MAX
 TYPING_MIN_INTERVAL = 2.0
 
 
@@ -40,7 +41,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         except NotFound:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.side = selectors.side_in(self.user, negotiation)
+        self.side = negotiation_side(self.user, negotiation)
         self.group = services.conversation_group(self.negotiation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(services.user_group(self.user_id), self.channel_name)
@@ -77,7 +78,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             self.ready = False
             return False
-        self.side = selectors.side_in(self.user, negotiation)
+        self.side = negotiation_side(self.user, negotiation)
         return True
 
     async def error(self, code: str, detail: str, **extra):

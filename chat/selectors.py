@@ -11,21 +11,9 @@ from accounts.models import Company, Side
 from chat.models import Message, Presence, ReadMarker
 from common.errors import NotFound
 from inquiries.models import Negotiation
-from inquiries.selectors import negotiation_get_for_user, negotiation_visibility
+from inquiries.selectors import negotiation_visibility
 
 PAGE_MAX = 200
-
-
-def side_in(user, negotiation: Negotiation) -> str | None:
-    """``buyer`` or ``seller`` for members of the two companies; None for staff and others."""
-    company_id = getattr(user, "company_id", None)
-    if company_id is None:
-        return None
-    if company_id == negotiation.buyer_company_id:
-        return Side.BUYER
-    if company_id == negotiation.seller_company_id:
-        return Side.SELLER
-    return None
 
 
 def other_side(side: str | None) -> str | None:
@@ -36,7 +24,15 @@ def conversation_get_for_user(*, user, negotiation_id: int) -> Negotiation:
     """The negotiation whose chat the user may read (members of both companies, staff)."""
     if not user.is_authenticated or not user.is_active:
         raise NotFound("No such negotiation.")
-    return negotiation_get_for_user(user=user, negotiation_id=negotiation_id)
+    # Sockets check this on every frame: only the two company ids are needed, no joins.
+    negotiation = (
+        Negotiation.objects.filter(negotiation_visibility(user), pk=negotiation_id)
+        .only("pk", "buyer_company_id", "seller_company_id")
+        .first()
+    )
+    if negotiation is None:
+        raise NotFound("No such negotiation.")
+    return negotiation
 
 
 def conversation_access(*, user_id: int, negotiation_id: int):

@@ -4,6 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers
 
 from chat.models import BODY_MAX_LENGTH, Message
+from chat.selectors import PAGE_MAX
 
 
 def version_url(negotiation_id: int, version: int | None) -> str | None:
@@ -97,4 +98,4 @@ class ReadSerializer(serializers.Serializer):
 
 class MessageListQuerySerializer(serializers.Serializer):
     after_id = serializers.IntegerField(min_value=0, required=False, default=0)
-    limit = serializers.IntegerField(min_value=1, max_value=200, required=False, default=100)
+    limit = serializers.IntegerField(min_value=1, max_value=PAGE_MAX, required=False, default=100)

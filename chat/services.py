@@ -23,6 +23,7 @@ from chat import selectors
 from chat.models import BODY_MAX_LENGTH, Conversation, Message, Presence, ReadMarker
 from common.errors import NotAllowed, RateLimited, ValidationFailed
 from common.files import attachment_content_type
+from inquiries.selectors import negotiation_side
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def _broadcast_message(message: Message) -> None:
 
 def _writer_side(actor, negotiation_id: int) -> tuple:
     negotiation = selectors.conversation_get_for_user(user=actor, negotiation_id=negotiation_id)
-    side = selectors.side_in(actor, negotiation)
+    side = negotiation_side(actor, negotiation)
     if side is None:
         raise NotAllowed(_("Only the buyer and the seller write in this conversation."))
     return negotiation, side
@@ -226,7 +227,7 @@ def message_mark_read(*, negotiation_id: int, actor, last_id: int) -> int:
     Staff reads are not recorded: they would show as the other side's read receipts.
     """
     negotiation = selectors.conversation_get_for_user(user=actor, negotiation_id=negotiation_id)
-    side = selectors.side_in(actor, negotiation)
+    side = negotiation_side(actor, negotiation)
     if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
         raise ValidationFailed({"last_id": [_("Send the id of a message.")]})
     if side is None:
@@ -262,7 +263,9 @@ def message_mark_read(*, negotiation_id: int, actor, last_id: int) -> int:
 def presence_join(*, negotiation_id: int, actor, side: str, channel_name: str) -> None:
     """A socket of the actor's side opened the chat; stale sockets of crashed servers expire."""
     now = timezone.now()
-    Presence.objects.filter(seen_at__lt=selectors.presence_cutoff()).delete()
+    Presence.objects.filter(
+        negotiation_id=negotiation_id, seen_at__lt=selectors.presence_cutoff()
+    ).delete()
     Presence.objects.update_or_create(
         channel_name=channel_name,
         defaults={"negotiation_id": negotiation_id, "user": actor, "side": side, "seen_at": now},

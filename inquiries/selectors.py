@@ -57,6 +57,20 @@ def negotiations_for_user(
     return qs
 
 
+def negotiation_side(user, negotiation: Negotiation) -> str | None:
+    """``buyer`` or ``seller`` for members of the two companies; None for staff and others."""
+    from accounts.models import Side
+
+    company_id = getattr(user, "company_id", None)
+    if company_id is None:
+        return None
+    if company_id == negotiation.seller_company_id:
+        return Side.SELLER
+    if company_id == negotiation.buyer_company_id:
+        return Side.BUYER
+    return None
+
+
 def counterpart_matches(user, lookup: str, value) -> Q:
     """The other company of the negotiation matches ``lookup`` (either company for staff)."""
     buyer = Q(**{f"buyer_company__{lookup}": value})

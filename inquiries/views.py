@@ -226,12 +226,10 @@ def render_workspace(
     """The three-pane workspace: counterpart and inquiry, the letter of intent, the chat."""
     user = request.user
     inquiry = _related(negotiation, "inquiry")
-    if user.company_id == negotiation.seller_company_id:
-        side, counterpart_id = Side.SELLER, negotiation.buyer_company_id
-    elif user.company_id == negotiation.buyer_company_id:
-        side, counterpart_id = Side.BUYER, negotiation.seller_company_id
-    else:  # staff
-        side, counterpart_id = None, negotiation.buyer_company_id
+    side = selectors.negotiation_side(user, negotiation)
+    counterpart_id = (
+        negotiation.seller_company_id if side == Side.BUYER else negotiation.buyer_company_id
+    )
     if inquiry is not None and side == Side.SELLER and inquiry.is_unread:
         inquiry = services.inquiry_mark_read(inquiry_id=inquiry.pk, actor=user)
     order = _related(negotiation, "order")

@@ -59,14 +59,9 @@ def _one(queryset: QuerySet[Order], order_id: int) -> Order:
 
 def side_of(user, order: Order) -> str | None:
     """The side the user is on in this order's negotiation, or None (staff, outsiders)."""
-    company_id = getattr(user, "company_id", None)
-    if company_id is None:
-        return None
-    if company_id == order.negotiation.seller_company_id:
-        return Side.SELLER
-    if company_id == order.negotiation.buyer_company_id:
-        return Side.BUYER
-    return None
+    from inquiries.selectors import negotiation_side
+
+    return negotiation_side(user, order.negotiation)
 
 
 def revisions_for_user(*, user, order_id: int) -> QuerySet[Revision]:

@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from chat import selectors
+from inquiries.selectors import negotiation_side
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def chat_pane_state(negotiation, user) -> dict:
 
     Two queries (read marker, unread count); the messages themselves come over the socket.
     """
-    side = selectors.side_in(user, negotiation)
+    side = negotiation_side(user, negotiation)
     if side == "buyer":
         counterpart = negotiation.seller_company.legal_name
     elif side == "seller":
