@@ -94,16 +94,9 @@ def inbox(request):
     )
 
 
-def _related(obj, name):
-    try:
-        return getattr(obj, name)
-    except Exception:  # reverse one-to-one missing: select_related cached "none"
-        return None
-
-
 def _inbox_row(negotiation, user) -> dict:
-    inquiry = _related(negotiation, "inquiry")
-    order = _related(negotiation, "order")
+    inquiry = getattr(negotiation, "inquiry", None)
+    order = getattr(negotiation, "order", None)
     if order is not None and not order_selectors.order_is_visible(user, order):
         order = None
     counterpart = (
@@ -225,14 +218,14 @@ def render_workspace(
 ):
     """The three-pane workspace: counterpart and inquiry, the letter of intent, the chat."""
     user = request.user
-    inquiry = _related(negotiation, "inquiry")
+    inquiry = getattr(negotiation, "inquiry", None)
     side = selectors.negotiation_side(user, negotiation)
     counterpart_id = (
         negotiation.seller_company_id if side == Side.BUYER else negotiation.buyer_company_id
     )
     if inquiry is not None and side == Side.SELLER and inquiry.is_unread:
         inquiry = services.inquiry_mark_read(inquiry_id=inquiry.pk, actor=user)
-    order = _related(negotiation, "order")
+    order = getattr(negotiation, "order", None)
     if order is not None:
         order = (
             order_selectors.order_detail_for_user(user=user, order_id=order.pk)
@@ -276,7 +269,7 @@ def _order_context(order, side, *, edit: bool, values, errors) -> dict:
         "totals": order_terms.totals(terms),
         "completion": completion,
         "modules": order_forms.completion_modules(completion),
-        "missing": order_forms.missing_links(completion),
+        "missing": order_forms.missing_links(completion.missing),
         "sections": sections,
         "errors": errors,
         "editing": editing,

@@ -217,10 +217,11 @@ def completion_modules(completion) -> list[dict]:
     ]
 
 
-def missing_links(completion) -> list[dict]:
-    """The missing fields of a ``Completion`` as (module, label, anchor) for the page."""
+def missing_links(missing: dict[str, list[str]]) -> list[dict]:
+    """Missing fields by module (``Completion.missing``, or the ``missing`` a service refused
+    with) as (module, label, anchor) for the page."""
     links = []
-    for module, names in completion.missing.items():
+    for module, names in missing.items():
         for name in names:
             if name == "lines":
                 anchor, text = "module-product", order_terms.label("lines")

@@ -11,6 +11,11 @@ from orders.models import Order, OrderEvent, OrderStatus, Revision
 HIDDEN_FROM_BUYER = (OrderStatus.DRAFT,)
 
 
+def is_draft(order: Order) -> bool:
+    """Still the seller's private draft: nobody has confirmed it yet."""
+    return order.status in HIDDEN_FROM_BUYER
+
+
 def order_visibility(user) -> Q:
     """Staff see every order; the seller's company sees its drafts; the buyer's does not."""
     if user.is_staff:

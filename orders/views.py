@@ -28,10 +28,7 @@ def _order_or_404(user, order_id: int):
 
 
 def _version(request) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+    return _int(request.POST.get("version"))
 
 
 def _workspace_url(order, anchor: str = "") -> str:
@@ -59,12 +56,7 @@ def _stale(user, order, seen_version: int | None, error: StaleVersion) -> dict:
 @login_required
 def order_start(request, product_id: int):
     """Start Order: the buyer fills every module; the order is born as his confirmation."""
-    product = (
-        Product.objects.select_related("seller")
-        .prefetch_related("price_tiers")
-        .filter(pk=product_id, active=True)
-        .first()
-    )
+    product = Product.objects.select_related("seller").filter(pk=product_id, active=True).first()
     if product is None:
         raise Http404
     errors: dict = {}
@@ -85,9 +77,8 @@ def order_start(request, product_id: int):
             return redirect(_workspace_url(order))
     else:
         values = forms.start_values(product, request.user)
-    missing = []
-    if errors.get("missing"):
-        missing = forms.missing_links(order_terms.completion(_lenient_terms(values)))
+    # The service's own list: it fills the catalog line's price before checking completeness.
+    missing = forms.missing_links(errors.get("missing", {}))
     return render(
         request,
         "orders/start.html",
@@ -100,13 +91,6 @@ def order_start(request, product_id: int):
         },
         status=400 if errors else 200,
     )
-
-
-def _lenient_terms(values: dict) -> dict:
-    try:
-        return order_terms.clean(values)
-    except ValidationFailed:
-        return {"lines": []}
 
 
 @login_required
@@ -151,9 +135,7 @@ def order_save(request, order_id: int):
     except (NotAllowed, InvalidTransition) as exc:
         messages.error(request, exc.message)
         return redirect(_workspace_url(order))
-    if order.waiting_for is not None and order.waiting_for == selectors.side_of(
-        request.user, order
-    ):
+    if selectors.is_draft(order):
         messages.success(request, _("Draft saved."))
     else:
         messages.success(
@@ -216,7 +198,10 @@ def order_cancel(request, order_id: int):
 @require_POST
 def order_completion(request, order_id: int):
     """HTMX: the completion panel for the values being typed (nothing is saved)."""
-    _order_or_404(request.user, order_id)
+    try:  # Fires as the user types: the access check alone, not the whole order.
+        selectors.order_get_for_user(user=request.user, order_id=order_id)
+    except NotFound:
+        raise Http404 from None
     try:
         terms = order_terms.clean(forms.values_from_post(request.POST))
     except ValidationFailed:
@@ -228,7 +213,7 @@ def order_completion(request, order_id: int):
         {
             "completion": completion,
             "modules": forms.completion_modules(completion),
-            "missing": forms.missing_links(completion),
+            "missing": forms.missing_links(completion.missing),
         },
     )
 
@@ -303,8 +288,5 @@ def order_view(request, order_id: int):
             "totals": order_terms.totals(terms),
             "seal_ok": selectors.order_seal_check(order),
             "events": list(order.events.all()),
-            "display": {
-                name: order._meta.get_field(name).verbose_name for name in order_terms.ORDER_FIELDS
-            },
         },
     )

@@ -72,6 +72,18 @@ def test_an_incomplete_start_order_lists_the_missing_fields(client, buyer, produ
     assert not Order.objects.exists()
 
 
+def test_an_incomplete_start_order_does_not_ask_for_the_tier_price(client, buyer, product):
+    client.force_login(buyer)
+
+    response = client.post(
+        reverse("orders:start", args=[product.pk]), start_data(product, incoterm="")
+    )
+
+    page = response.content.decode()
+    assert "Shipping: Incoterm</a>" in page
+    assert "line 1: unit price</a>" not in page
+
+
 def test_sellers_cannot_start_orders(client, other_seller, product):
     client.force_login(other_seller)
 

@@ -389,9 +389,6 @@ class Tally:
         if count:
             self.counts[(str(model._meta.verbose_name_plural), outcome)] += count
 
-    def changed(self) -> int:
-        return sum(n for (_, outcome), n in self.counts.items() if outcome != "unchanged")
-
     def summary(self) -> str:
         names = list(dict.fromkeys(name for name, _ in self.counts))
         parts = []
