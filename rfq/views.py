@@ -57,7 +57,7 @@ def rfq_list(request):
     if is_seller:
         for rfq in page.object_list:
             if rfq.my_quotation_state:
-                rfq.my_quotation_state = Quotation.State(rfq.my_quotation_state).label
+                rfq.my_quotation_label = Quotation.State(rfq.my_quotation_state).label
     return render(
         request,
         "rfq/rfq_list.html",
@@ -148,9 +148,8 @@ def quotation_form(request, rfq_id: int):
     own = Quotation.objects.filter(rfq=rfq, seller_company_id=user.company_id).first()
     form = QuotationForm(request.POST or None, request.FILES or None, instance=own)
     if request.method == "POST" and form.is_valid():
-        attachment = form.cleaned_data.get("attachment") or None
-        if attachment is not None and not hasattr(attachment, "size"):
-            attachment = None
+        # Only a new upload: without one the form hands back the file already stored.
+        attachment = request.FILES.get("attachment")
         try:
             if own is None:
                 services.quotation_submit(
