@@ -58,14 +58,18 @@ def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
 
 
 def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
+    overdue = event.type == OrderEvent.Type.OVERDUE
+    if not overdue and (
+        event.type not in ORDER_EVENTS or event.actor_side not in (Side.BUYER, Side.SELLER)
+    ):
+        return  # Nobody is told of this event: do not even load the order.
     order = Order.objects.select_related("negotiation").get(pk=event.order_id)
     negotiation = order.negotiation
     companies = {
         Side.BUYER: negotiation.buyer_company_id,
         Side.SELLER: negotiation.seller_company_id,
     }
-    url = reverse("orders:view", args=[order.pk])
-    if event.type == OrderEvent.Type.OVERDUE:
+    if overdue:
         title = _("The payment for %(number)s is overdue") % {"number": order.number}
         messages = [
             Message(
@@ -80,8 +84,7 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
         ]
         notifications_send(messages=messages)
         return
-    if event.type not in ORDER_EVENTS or event.actor_side not in companies:
-        return
+    url = reverse("orders:view", args=[order.pk])
     kind, title = ORDER_EVENTS[event.type]
     other = Side.SELLER if event.actor_side == Side.BUYER else Side.BUYER
     changed = ", ".join(event.data.get("changed", []))

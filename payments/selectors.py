@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Side
 from common.errors import NotFound
 from common.money import quantize
+from orders import services as order_services
 from orders.models import Order, OrderStatus, Revision
 from orders.selectors import order_get_for_user, orders_for_user, side_of
 from payments.models import (
@@ -160,7 +161,7 @@ class PaymentSummary:
 
     @property
     def can_cancel_overdue(self) -> bool:
-        return self.side == Side.SELLER and self.awaiting and self.order.overdue_at is not None
+        return "cancel_overdue" in order_services.allowed_actions(self.order, self.side)
 
     @property
     def submitted(self) -> list[Payment]:

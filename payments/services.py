@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Side
 from chat.services import system_message_post
 from common.errors import InvalidTransition, NotAllowed, RateLimited, StaleVersion, ValidationFailed
-from common.money import format_money, minor_unit_exponent
+from common.money import format_money, minor_unit_exponent, quantize
 from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders import services as order_services
@@ -40,11 +40,6 @@ from payments.providers import get_provider
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 SWIFT_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
 ACCOUNT_NUMBER = re.compile(r"[A-Z0-9]{5,34}")
-SCHEDULED_KINDS = (
-    ReminderKind.AFTER_AGREEMENT,
-    ReminderKind.BEFORE_DEADLINE,
-    ReminderKind.DEADLINE,
-)
 
 
 # --- Bank details ----------------------------------------------------------------------------
@@ -226,7 +221,7 @@ def _clean_amount(amount, currency: str, amounts: selectors.Amounts) -> Decimal:
     if not value.is_finite() or value <= 0:
         raise ValidationFailed({"amount": [_("Enter an amount greater than zero.")]})
     places = minor_unit_exponent(amounts.currency)
-    if value != value.quantize(Decimal(1).scaleb(-places)):
+    if value != quantize(value, amounts.currency):
         raise ValidationFailed(
             {
                 "amount": [
@@ -512,16 +507,9 @@ def _chat_reminder(*, order: Order, amount: str, deadline: str) -> None:
 def payment_overdue_mark(*, order_id: int) -> bool:
     """Marks an unpaid order overdue once its deadline has passed (both sides are told through
     the order's 'overdue' event). False when there is nothing (more) to do."""
-    order = Order.objects.filter(pk=order_id).first()
-    if (
-        order is None
-        or order.status != OrderStatus.AWAITING_PAYMENT
-        or order.overdue_at is not None
-        or order.payment_due_at > timezone.now()
-    ):
-        return False
+    # The orders state machine owns the rule (awaiting payment, past due, not yet marked).
     try:
         order_services.order_mark_overdue(order_id=order_id)
-    except (InvalidTransition, StaleVersion):
+    except (Order.DoesNotExist, InvalidTransition, StaleVersion):
         return False
     return True

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Side
-from common.errors import DomainError, NotAllowed, NotFound, RateLimited, ValidationFailed
+from common.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from orders import services as order_services
 from payments import selectors, services
 from payments.models import BANK_FIELDS, BankAccount, PaymentStatus
@@ -122,8 +122,6 @@ def remind(request, order_id: int):
         raise Http404 from None
     except NotAllowed:
         raise PermissionDenied from None
-    except RateLimited as error:
-        messages.error(request, error.message)
     except DomainError as error:
         _flash_error(request, error)
     else:
