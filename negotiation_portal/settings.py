@@ -175,7 +175,12 @@ CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task whose worker died (kill -9) is re-delivered only after this many seconds; it
+    # must exceed the longest task run (reminder batches, e-mails: well under a minute). The
+    # e-mail and reminder leases below bring crashed work back sooner through the sweeps.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = None
@@ -197,6 +202,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The e-mail outbox: a queued e-mail not claimed within EMAIL_QUEUE_LEASE_SECONDS, or a claimed
+# one not sent within EMAIL_SEND_LEASE_SECONDS (its worker died), is queued again by the
+# e-mail sweep (every minute); after EMAIL_MAX_ATTEMPTS claims it is given up as failed.
+EMAIL_QUEUE_LEASE_SECONDS = env.int("EMAIL_QUEUE_LEASE_SECONDS", default=300)
+EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=120)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=10)
+# The reminder sweep (every 5 minutes) queues due orders in batches of REMINDER_BATCH_SIZE;
+# an order queued is not queued again for REMINDER_QUEUE_LEASE_SECONDS, and an order whose batch
+# started is not queued again for REMINDER_RUN_LEASE_SECONDS (its worker died if it is still due).
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+REMINDER_QUEUE_LEASE_SECONDS = env.int("REMINDER_QUEUE_LEASE_SECONDS", default=1800)
+REMINDER_RUN_LEASE_SECONDS = env.int("REMINDER_RUN_LEASE_SECONDS", default=600)
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message under var/outbox/.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
@@ -16,6 +17,14 @@ class Kind(models.TextChoices):
     PAYMENT_REJECTED = "payment_rejected", _("Payment rejected")
     ORDER_OVERDUE = "order_overdue", _("Order overdue")
     BANK_DETAILS_CHANGED = "bank_details_changed", _("Seller's bank details changed")
+
+
+class EmailState(models.TextChoices):
+    NONE = "", _("No e-mail")
+    PENDING = "pending", _("Queued")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Given up")
 
 
 class Notification(models.Model):
@@ -36,12 +45,26 @@ class Notification(models.Model):
     email_context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Claimed (set) before the e-mail is sent, so that a redelivered task sends nothing.
+    # The e-mail outbox: pending (queued) -> sending (claimed by a worker) -> sent, or back to
+    # pending when a send failed or a lease expired. The lease is when the e-mail sweep may
+    # queue it again: a pending e-mail whose task was lost, a sending one whose worker died.
+    email_state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.NONE, blank=True
+    )
+    email_lease_until = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(
+                fields=["email_lease_until"],
+                condition=Q(email_state__in=["pending", "sending"]),
+                name="notification_email_lease",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} {self.kind}"

@@ -1,16 +1,19 @@
 """Writes to the notification centre, and the e-mail that goes out for each notification."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from common.db import update_returning
 from common.errors import NotFound, ValidationFailed
-from notifications.models import Kind, Notification, NotificationPreference
+from notifications.models import EmailState, Kind, Notification, NotificationPreference
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,9 @@ class Message:
 
 @transaction.atomic
 def notifications_send(*, messages: list[Message]) -> list[Notification]:
-    """Bulk-creates the notifications; e-mails are queued after commit, one task each, for the
-    members who did not switch that kind off. Three queries however many members and messages.
+    """Bulk-creates the notifications, those to e-mail already in the outbox (pending, with a
+    queue lease) for the members who did not switch that kind off; one task each is queued
+    after commit. Three queries however many members and messages.
     """
     if not messages:
         return []
@@ -40,51 +44,71 @@ def notifications_send(*, messages: list[Message]) -> list[Notification]:
         company_id__in={m.company_id for m in messages}, is_active=True
     ).only("pk", "company_id", "email"):
         members.setdefault(user.company_id, []).append(user)
-    notifications = [
-        Notification(
-            user=user,
-            kind=message.kind,
-            title=message.title[:200],
-            body=message.body,
-            url=message.url,
-            order_id=message.order_id,
-            email_template=message.email_template,
-            email_context=message.email_context,
-        )
+    recipients = [
+        (message, user)
         for message in messages
         for user in members.get(message.company_id, [])
         if user.pk != message.exclude_user_id
     ]
-    if not notifications:
+    if not recipients:
         return []
-    Notification.objects.bulk_create(notifications)
     switched_off = set(
         NotificationPreference.objects.filter(
-            user_id__in={n.user_id for n in notifications}, email=False
+            user_id__in={user.pk for _, user in recipients}, email=False
         ).values_list("user_id", "kind")
     )
-    to_email = [
-        n.pk for n in notifications if n.user.email and (n.user_id, n.kind) not in switched_off
-    ]
-    if to_email:
-        from notifications.tasks import notification_email_send
-
-        def enqueue():
-            for pk in to_email:
-                notification_email_send.delay(pk)
-
-        transaction.on_commit(enqueue)
+    lease = timezone.now() + datetime.timedelta(seconds=settings.EMAIL_QUEUE_LEASE_SECONDS)
+    notifications = []
+    for message, user in recipients:
+        email = bool(user.email) and (user.pk, message.kind) not in switched_off
+        notifications.append(
+            Notification(
+                user=user,
+                kind=message.kind,
+                title=message.title[:200],
+                body=message.body,
+                url=message.url,
+                order_id=message.order_id,
+                email_template=message.email_template,
+                email_context=message.email_context,
+                email_state=EmailState.PENDING if email else EmailState.NONE,
+                email_lease_until=lease if email else None,
+            )
+        )
+    Notification.objects.bulk_create(notifications)
+    _enqueue_emails([n.pk for n in notifications if n.email_state == EmailState.PENDING])
     return notifications
 
 
+def _enqueue_emails(notification_ids: list[int]) -> None:
+    if not notification_ids:
+        return
+    from notifications.tasks import notification_email_send
+
+    def enqueue():
+        for pk in notification_ids:
+            notification_email_send.delay(pk)
+
+    transaction.on_commit(enqueue)
+
+
 def notification_email_deliver(*, notification_id: int) -> bool:
-    """Sends the notification's e-mail once: the row is claimed before sending, so a task that
-    is delivered twice sends nothing the second time. A failed send releases the claim so that
-    the retry can send it; a worker that dies after sending never sends it again.
+    """Sends the notification's e-mail once: pending -> sending -> sent, each step committed.
+
+    The claim (pending -> sending) carries a lease of EMAIL_SEND_LEASE_SECONDS: a task
+    delivered twice finds nothing to claim; a worker that dies holding the claim leaves it to
+    expire, and the e-mail sweep queues the e-mail again. The one window for a duplicate: the
+    worker dies (or the database is lost) after the mail server accepted the message and
+    before 'sent' is recorded; the e-mail is then sent again after the lease. A failed send
+    goes back to pending for the task's retry (or the sweep), until EMAIL_MAX_ATTEMPTS.
     """
     now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=now
+    claimed = Notification.objects.filter(
+        pk=notification_id, email_state=EmailState.PENDING
+    ).update(
+        email_state=EmailState.SENDING,
+        email_lease_until=now + datetime.timedelta(seconds=settings.EMAIL_SEND_LEASE_SECONDS),
+        email_attempts=F("email_attempts") + 1,
     )
     if not claimed:
         return False
@@ -92,9 +116,46 @@ def notification_email_deliver(*, notification_id: int) -> bool:
     try:
         _email(notification).send()
     except Exception:
-        Notification.objects.filter(pk=notification_id, emailed_at=now).update(emailed_at=None)
+        given_up = notification.email_attempts >= settings.EMAIL_MAX_ATTEMPTS
+        Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING).update(
+            email_state=EmailState.FAILED if given_up else EmailState.PENDING,
+            email_lease_until=None if given_up else _queue_lease(timezone.now()),
+        )
         raise
+    Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING).update(
+        email_state=EmailState.SENT, email_lease_until=None, emailed_at=timezone.now()
+    )
     return True
+
+
+def _queue_lease(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(seconds=settings.EMAIL_QUEUE_LEASE_SECONDS)
+
+
+@transaction.atomic
+def emails_sweep(*, now: datetime.datetime | None = None) -> dict:
+    """The outbox sweep (every minute): queues again every e-mail whose lease expired unsent,
+    queued but never claimed (its task was lost) or claimed by a worker that died, with a new
+    queue lease so the next sweep does not queue it twice; gives up, as failed, those that
+    used up EMAIL_MAX_ATTEMPTS. Two statements, however many notifications.
+    """
+    now = now or timezone.now()
+    expired = Notification.objects.filter(
+        email_state__in=[EmailState.PENDING, EmailState.SENDING], email_lease_until__lte=now
+    )
+    failed = expired.filter(email_attempts__gte=settings.EMAIL_MAX_ATTEMPTS).update(
+        email_state=EmailState.FAILED, email_lease_until=None
+    )
+    requeued = sorted(
+        update_returning(
+            expired.filter(email_attempts__lt=settings.EMAIL_MAX_ATTEMPTS),
+            "id",
+            email_state=EmailState.PENDING,
+            email_lease_until=_queue_lease(now),
+        )
+    )
+    _enqueue_emails(requeued)
+    return {"requeued": len(requeued), "failed": failed}
 
 
 def _email(notification: Notification) -> EmailMultiAlternatives:

@@ -45,10 +45,10 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(PaymentPlan)
 class PaymentPlanAdmin(admin.ModelAdmin):
-    list_display = ("order", "created_at", "next_manual_reminder_at")
+    list_display = ("order", "created_at", "next_reminder_at", "next_manual_reminder_at")
     list_select_related = ("order",)
     raw_id_fields = ("order",)
-    readonly_fields = ("bank_details", "created_at")
+    readonly_fields = ("bank_details", "created_at", "next_reminder_at")
 
 
 @admin.register(Reminder)

@@ -12,3 +12,7 @@ class PaymentsConfig(AppConfig):
             receivers.snapshot_bank_details_on_agreement,
             dispatch_uid="payments.snapshot_bank_details_on_agreement",
         )
+        order_event_recorded.connect(
+            receivers.stop_reminders_when_settled,
+            dispatch_uid="payments.stop_reminders_when_settled",
+        )

@@ -50,13 +50,28 @@ class BankAccountChange(models.Model):
 
 
 class PaymentPlan(models.Model):
-    """Per agreed order: the seller's bank details as they were at agreement, and the gate
-    that limits manual reminders (moved forward by a conditional UPDATE)."""
+    """Per agreed order: the seller's bank details as they were at agreement, the gate
+    that limits manual reminders (moved forward by a conditional UPDATE), and when the reminder
+    sweep next has work for the order."""
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="payment_plan")
     bank_details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     next_manual_reminder_at = models.DateTimeField(null=True, blank=True)
+    # The start of the next day with a scheduled reminder, or the deadline while the order is
+    # not marked overdue; None once nothing is left (paid, cancelled, overdue and past the last
+    # reminder). While a batch holds the order it is the batch's lease instead: the time after
+    # which the sweep takes the order again, because that batch was lost or its worker died.
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="paymentplan_next_reminder",
+            )
+        ]
 
     def __str__(self):
         return f"{self.order} payment plan"

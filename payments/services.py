@@ -5,18 +5,21 @@ this module decides when they happen and calls them.
 """
 
 import datetime
+import logging
 import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Side
 from chat.services import system_message_post
+from common.db import update_returning
 from common.errors import InvalidTransition, NotAllowed, RateLimited, StaleVersion, ValidationFailed
 from common.money import format_money, minor_unit_exponent, quantize
 from notifications.models import Kind
@@ -36,6 +39,8 @@ from payments.models import (
     ReminderKind,
 )
 from payments.providers import get_provider
+
+logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 SWIFT_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
@@ -120,14 +125,23 @@ def payment_plan_ensure(*, order: Order) -> PaymentPlan:
     """The order's plan, created with the seller's bank details as they stood at agreement.
 
     Created when the 'agreed' event is recorded; reading the details from the change history
-    as of the agreement makes a late or repeated creation give the same snapshot.
+    as of the agreement makes a late or repeated creation give the same snapshot. The reminder
+    schedule starts with it: the sweep takes the order on its first reminder day.
     """
     plan, _ = PaymentPlan.objects.get_or_create(
         order=order,
         defaults={
             "bank_details": selectors.bank_details_at(
                 company_id=order.negotiation.seller_company_id, moment=order.agreed_at
+            ),
+            "next_reminder_at": reminder_next_at(
+                agreed_at=order.agreed_at,
+                due_at=order.payment_due_at,
+                overdue_at=order.overdue_at,
+                now=timezone.now(),
             )
+            if order.status == OrderStatus.AWAITING_PAYMENT
+            else None,
         },
     )
     return plan
@@ -348,7 +362,13 @@ def reminder_request(*, order_id: int, actor) -> Reminder:
     won = (
         PaymentPlan.objects.filter(pk=plan.pk)
         .filter(Q(next_manual_reminder_at__isnull=True) | Q(next_manual_reminder_at__lte=now))
-        .update(next_manual_reminder_at=now + interval)
+        .update(
+            next_manual_reminder_at=now + interval,
+            # Should its task be lost, the sweep takes the order (and the reminder) then.
+            next_reminder_at=Least(
+                Coalesce("next_reminder_at", _queue_lease(now)), _queue_lease(now)
+            ),
+        )
     )
     if not won:
         next_at = PaymentPlan.objects.values_list("next_manual_reminder_at", flat=True).get(
@@ -363,19 +383,14 @@ def reminder_request(*, order_id: int, actor) -> Reminder:
     reminder = Reminder.objects.create(
         order=order, kind=ReminderKind.MANUAL, due_on=now.date(), requested_by=actor
     )
-    _enqueue_reminders([reminder.pk])
+    from payments.tasks import reminder_send
+
+    transaction.on_commit(lambda: reminder_send.delay(reminder.pk))
     return reminder
 
 
-def _enqueue_reminders(reminder_ids: list[int]) -> None:
-    from payments.tasks import reminder_send
-
-    def enqueue():
-        for pk in reminder_ids:
-            reminder_send.delay(pk)
-
-    if reminder_ids:
-        transaction.on_commit(enqueue)
+def _queue_lease(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(seconds=settings.REMINDER_QUEUE_LEASE_SECONDS)
 
 
 def reminder_plan(*, agreed_at: datetime.datetime, due_at: datetime.datetime, today: datetime.date):
@@ -387,53 +402,148 @@ def reminder_plan(*, agreed_at: datetime.datetime, due_at: datetime.datetime, to
     deadline = due_at.date()
     if today > deadline:
         return None
+    due = [(kind, day) for kind, day in _reminder_days(agreed_at, due_at) if day <= today]
+    return max(due, key=lambda item: item[1]) if due else None
+
+
+def _reminder_days(agreed_at: datetime.datetime, due_at: datetime.datetime):
+    deadline = due_at.date()
     plan = [
         (ReminderKind.AFTER_AGREEMENT, agreed_at.date() + datetime.timedelta(days=1)),
         (ReminderKind.BEFORE_DEADLINE, deadline - datetime.timedelta(days=3)),
         (ReminderKind.DEADLINE, deadline),
     ]
-    due = [(kind, day) for kind, day in plan if agreed_at.date() < day <= today]
-    return max(due, key=lambda item: item[1]) if due else None
+    return [(kind, day) for kind, day in plan if agreed_at.date() < day]
+
+
+def reminder_next_at(
+    *,
+    agreed_at: datetime.datetime,
+    due_at: datetime.datetime,
+    overdue_at: datetime.datetime | None,
+    now: datetime.datetime,
+) -> datetime.datetime | None:
+    """When the sweep next has work for an order awaiting payment, once today's is done: the
+    start (UTC) of the next day with a scheduled reminder, or the deadline itself while the
+    order is not marked overdue (a deadline already past means: again at the next sweep).
+    None when nothing is left."""
+    moments = [
+        datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+        for _kind, day in _reminder_days(agreed_at, due_at)
+        if day > now.date()
+    ]
+    if overdue_at is None:
+        moments.append(due_at)
+    return min(moments, default=None)
+
+
+def reminder_schedule_stop(*, order_id: int) -> None:
+    """The order left awaiting payment (paid or cancelled): the sweep has nothing more to do."""
+    PaymentPlan.objects.filter(order_id=order_id).update(next_reminder_at=None)
 
 
 @transaction.atomic
 def reminders_sweep(*, now: datetime.datetime | None = None) -> dict:
-    """The periodic sweep: plans the scheduled reminders that fall due and queues them, and
-    queues overdue marking for orders past their deadline. Four queries, however many orders.
+    """The periodic sweep: takes the orders whose next reminder (or deadline) is due and queues
+    them, REMINDER_BATCH_SIZE orders a task. One statement, however many orders; orders with
+    nothing due are not read.
 
-    Planned reminders are inserted under their unique key (order, kind, due date) with
-    conflicts ignored, so two beat processes plan each only once.
+    Taking an order moves its ``next_reminder_at`` to a lease (REMINDER_QUEUE_LEASE_SECONDS
+    ahead), so no sweep queues it again while its batch is pending; a batch that is lost
+    leaves the lease to expire, and a later sweep queues the order again.
     """
     now = now or timezone.now()
-    today = now.date()
-    orders = list(
-        Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT).values_list(
-            "pk", "agreed_at", "payment_due_at", "overdue_at"
+    lease = _queue_lease(now)
+    order_ids = sorted(
+        update_returning(
+            PaymentPlan.objects.filter(next_reminder_at__lte=now),
+            "order_id",
+            next_reminder_at=lease,
         )
     )
+    size = settings.REMINDER_BATCH_SIZE
+    batches = [order_ids[i : i + size] for i in range(0, len(order_ids), size)]
+    if batches:
+        from payments.tasks import reminders_batch
+
+        def enqueue():
+            for batch in batches:
+                reminders_batch.delay(batch, lease.isoformat())
+
+        transaction.on_commit(enqueue)
+    return {"orders": len(order_ids), "batches": len(batches)}
+
+
+def reminders_batch_run(
+    *, order_ids: list[int], lease: datetime.datetime, now: datetime.datetime | None = None
+) -> dict:
+    """One batch the sweep queued: for each order it still holds, marks the order overdue once
+    past its deadline, sends the reminder that falls due today and any manual reminder whose
+    task was lost (each claimed, so never twice), and stores when the order is next due.
+
+    The batch first moves its orders from the sweep's lease to its own, shorter one
+    (REMINDER_RUN_LEASE_SECONDS): an order the sweep queued again meanwhile (the lease expired
+    while this task waited) belongs to the newer batch, and a second delivery of this task
+    finds nothing left to take. An order whose reminder failed keeps the lease and is retried.
+    """
+    now = now or timezone.now()
+    held = now + datetime.timedelta(seconds=settings.REMINDER_RUN_LEASE_SECONDS)
+    PaymentPlan.objects.filter(order_id__in=order_ids, next_reminder_at=lease).update(
+        next_reminder_at=held
+    )
+    orders = list(
+        Order.objects.filter(payment_plan__next_reminder_at=held, pk__in=order_ids).values_list(
+            "pk", "status", "agreed_at", "payment_due_at", "overdue_at"
+        )
+    )
+    awaiting = [row for row in orders if row[1] == OrderStatus.AWAITING_PAYMENT]
     planned = []
-    overdue = []
-    for pk, agreed_at, due_at, overdue_at in orders:
-        if due_at <= now and overdue_at is None:
-            overdue.append(pk)
-        step = reminder_plan(agreed_at=agreed_at, due_at=due_at, today=today)
+    for pk, _status, agreed_at, due_at, _overdue_at in awaiting:
+        step = reminder_plan(agreed_at=agreed_at, due_at=due_at, today=now.date())
         if step is not None:
             planned.append(Reminder(order_id=pk, kind=step[0], due_on=step[1]))
     Reminder.objects.bulk_create(planned, ignore_conflicts=True)
     keys = {(r.order_id, r.kind, r.due_on) for r in planned}
-    pending = [
-        pk
-        for pk, *key in Reminder.objects.filter(
-            order_id__in={r.order_id for r in planned}, claimed_at__isnull=True
+    due = [
+        (pk, order_id)
+        for pk, order_id, kind, due_on in Reminder.objects.filter(
+            order_id__in=[row[0] for row in awaiting], claimed_at__isnull=True, skipped=False
         ).values_list("pk", "order_id", "kind", "due_on")
-        if tuple(key) in keys
+        if (order_id, kind, due_on) in keys or kind == ReminderKind.MANUAL
     ]
-    _enqueue_reminders(pending)
-    if overdue:
-        from payments.tasks import order_overdue_mark
-
-        transaction.on_commit(lambda: [order_overdue_mark.delay(pk) for pk in overdue])
-    return {"reminders": pending, "overdue": overdue}
+    failed = set()
+    sent = 0
+    for pk, order_id in due:
+        # One order's failure must not hold up the others; it keeps the lease and is retried.
+        try:
+            sent += reminder_deliver(reminder_id=pk)
+        except Exception:
+            logger.exception("Payment reminder %s failed", pk)
+            failed.add(order_id)
+    next_at: dict[datetime.datetime | None, list[int]] = {}
+    for pk, status, agreed_at, due_at, overdue_at in orders:
+        if pk in failed:
+            continue
+        if status != OrderStatus.AWAITING_PAYMENT:
+            next_at.setdefault(None, []).append(pk)
+            continue
+        if overdue_at is None and due_at <= now:
+            try:
+                payment_overdue_mark(order_id=pk)
+            except Exception:
+                logger.exception("Marking order %s overdue failed", pk)
+                continue
+            overdue_at = now
+        moment = reminder_next_at(
+            agreed_at=agreed_at, due_at=due_at, overdue_at=overdue_at, now=now
+        )
+        next_at.setdefault(moment, []).append(pk)
+    for moment, pks in next_at.items():
+        # Only where the batch still holds the lease: a service may have moved it meanwhile.
+        PaymentPlan.objects.filter(order_id__in=pks, next_reminder_at=held).update(
+            next_reminder_at=moment
+        )
+    return {"orders": len(orders), "reminders": sent, "failed": len(failed)}
 
 
 @transaction.atomic

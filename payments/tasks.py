@@ -1,6 +1,8 @@
 """Celery tasks: thin interfaces over payments/services.py. Each re-checks the state in its
 service and is idempotent, so a redelivered message does nothing twice."""
 
+import datetime
+
 from celery import shared_task
 
 from payments import services
@@ -14,12 +16,14 @@ def reminders_sweep() -> dict:
 
 
 @shared_task(**TASK_OPTIONS)
+def reminders_batch(order_ids: list[int], lease: str) -> dict:
+    return services.reminders_batch_run(
+        order_ids=order_ids, lease=datetime.datetime.fromisoformat(lease)
+    )
+
+
+@shared_task(**TASK_OPTIONS)
 def reminder_send(reminder_id: int) -> bool:
     # The e-mail itself goes out in notifications.tasks.notification_email_send, which
     # retries with backoff when the mail server fails.
     return services.reminder_deliver(reminder_id=reminder_id)
-
-
-@shared_task(**TASK_OPTIONS)
-def order_overdue_mark(order_id: int) -> bool:
-    return services.payment_overdue_mark(order_id=order_id)

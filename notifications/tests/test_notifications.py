@@ -1,14 +1,20 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from inquiries.tests.factories import InquiryFactory
 from notifications import services
-from notifications.models import Kind, Notification
+from notifications.models import EmailState, Kind, Notification
 from notifications.services import Message
 from orders import services as order_services
 from orders.models import OrderStatus
 from orders.tests.factories import make_order
+
+NOON = datetime.datetime(2025, 3, 3, 12, 0, tzinfo=datetime.UTC)
 
 
 def test_a_new_inquiry_notifies_every_member_of_the_seller_company(
@@ -108,6 +114,128 @@ def test_a_failed_send_releases_the_claim_for_the_retry(buyer, settings, monkeyp
 
     notification.refresh_from_db()
     assert notification.emailed_at is None
+    assert notification.email_state == EmailState.PENDING
+
+
+def _send(user, title="Paid"):
+    [notification] = services.notifications_send(
+        messages=[Message(company_id=user.company_id, kind=Kind.PAYMENT_RECEIVED, title=title)]
+    )
+    return notification
+
+
+def test_a_notification_to_email_waits_in_the_outbox_with_a_queue_lease(buyer, settings):
+    settings.EMAIL_QUEUE_LEASE_SECONDS = 300
+    with time_machine.travel(NOON, tick=False):
+        notification = _send(buyer)
+
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.PENDING
+    assert notification.email_lease_until == NOON + datetime.timedelta(minutes=5)
+
+
+def test_a_notification_whose_kind_is_switched_off_never_enters_the_outbox(buyer):
+    services.notification_preferences_set(actor=buyer, email_kinds=[])
+
+    notification = _send(buyer)
+
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.NONE
+
+
+def test_the_sweep_sends_an_email_whose_worker_died_once_its_send_lease_expires(
+    buyer, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_SEND_LEASE_SECONDS = 120
+    with time_machine.travel(NOON, tick=False):
+        notification = _send(buyer)
+        # A worker claims it, then dies before sending (the claim is committed on its own).
+        Notification.objects.filter(pk=notification.pk).update(
+            email_state=EmailState.SENDING,
+            email_lease_until=NOON + datetime.timedelta(seconds=120),
+            email_attempts=1,
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        early = services.emails_sweep(now=NOON + datetime.timedelta(minutes=1))
+        late = services.emails_sweep(now=NOON + datetime.timedelta(minutes=3))
+
+    assert early["requeued"] == 0
+    assert late["requeued"] == 1
+    assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.SENT
+    assert notification.email_attempts == 2
+
+
+def test_the_sweep_sends_a_queued_email_whose_task_was_lost(
+    buyer, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_QUEUE_LEASE_SECONDS = 300
+    with time_machine.travel(NOON, tick=False):
+        _send(buyer)  # queued on commit, which never comes: the task is lost
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.emails_sweep(now=NOON + datetime.timedelta(minutes=6))
+
+    assert [m.subject for m in mail.outbox] == ["Paid"]
+
+
+def test_the_sweep_never_queues_an_email_twice_within_its_lease(
+    buyer, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_QUEUE_LEASE_SECONDS = 300
+    with time_machine.travel(NOON, tick=False):
+        _send(buyer)
+
+    first = services.emails_sweep(now=NOON + datetime.timedelta(minutes=6))
+    second = services.emails_sweep(now=NOON + datetime.timedelta(minutes=7))
+
+    assert (first["requeued"], second["requeued"]) == (1, 0)
+
+
+def test_the_sweep_leaves_sent_emails_alone(buyer, django_capture_on_commit_callbacks):
+    notification = _send(buyer)
+    services.notification_email_deliver(notification_id=notification.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.emails_sweep(now=timezone.now() + datetime.timedelta(days=1))
+
+    assert result == {"requeued": 0, "failed": 0}
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_gives_up_an_email_after_the_last_attempt(buyer, settings):
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    notification = _send(buyer)
+    Notification.objects.filter(pk=notification.pk).update(
+        email_state=EmailState.SENDING, email_attempts=3
+    )
+
+    result = services.emails_sweep(now=timezone.now() + datetime.timedelta(days=1))
+
+    notification.refresh_from_db()
+    assert result == {"requeued": 0, "failed": 1}
+    assert notification.email_state == EmailState.FAILED
+
+
+@pytest.mark.parametrize("expired", [0, 1, 20])
+def test_the_email_sweep_runs_the_same_statements_however_many_emails_expired(
+    expired, buyer, django_assert_num_queries
+):
+    from accounts.tests.factories import BuyerFactory
+
+    BuyerFactory.create_batch(max(expired - 1, 0), company=buyer.company)
+    if expired:
+        services.notifications_send(
+            messages=[Message(company_id=buyer.company_id, kind=Kind.ORDER_OVERDUE, title="T")]
+        )
+
+    # give up, re-queue, and the savepoint around them
+    with django_assert_num_queries(4):
+        result = services.emails_sweep(now=timezone.now() + datetime.timedelta(days=1))
+
+    assert result["requeued"] == expired
 
 
 def test_notifications_for_many_members_take_a_constant_number_of_queries(

@@ -9,7 +9,7 @@ from notifications.models import Kind, Notification
 from orders import services as order_services
 from orders.models import OrderStatus
 from orders.tests.factories import make_order
-from payments import services
+from payments import services, tasks
 from payments.models import Reminder, ReminderKind
 
 UTC = datetime.UTC
@@ -170,40 +170,213 @@ def test_the_sweep_reminds_a_day_after_agreement_three_days_before_and_on_the_de
     assert len(reminders) == 3
 
 
-def test_a_planned_reminder_left_unsent_is_queued_again_by_the_next_sweep(
-    agreed_order, django_capture_on_commit_callbacks
+def awaiting_orders(count, buyer, seller, capture, *, agreed=AGREED):
+    """``count`` orders agreed at ``agreed``, with their payment plans (made after commit)."""
+    with time_machine.travel(agreed, tick=False), capture(execute=True):
+        orders = [
+            make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
+            for _ in range(count)
+        ]
+    mail.outbox.clear()
+    return orders
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The batches the sweep queues, as (order ids, lease), instead of running them."""
+    calls = []
+    monkeypatch.setattr(
+        tasks.reminders_batch, "delay", lambda ids, lease: calls.append((ids, lease))
+    )
+    return calls
+
+
+def test_an_agreed_order_is_first_due_for_the_sweep_on_the_day_after_agreement(agreed_order):
+    assert agreed_order.payment_plan.next_reminder_at == datetime.datetime(2025, 3, 4, tzinfo=UTC)
+
+
+def test_the_sweep_queues_the_due_orders_in_batches_of_the_batch_size(
+    buyer, seller, settings, queued, django_capture_on_commit_callbacks
 ):
+    settings.REMINDER_BATCH_SIZE = 2
+    orders = awaiting_orders(5, buyer, seller, django_capture_on_commit_callbacks)
+
+    result = sweep(at(4), django_capture_on_commit_callbacks)
+
+    ids = sorted(order.pk for order in orders)
+    assert [batch for batch, _lease in queued] == [ids[0:2], ids[2:4], ids[4:5]]
+    assert result == {"orders": 5, "batches": 3}
+
+
+def test_the_sweep_leaves_orders_whose_next_reminder_is_not_due(
+    buyer, seller, queued, django_capture_on_commit_callbacks
+):
+    due = awaiting_orders(2, buyer, seller, django_capture_on_commit_callbacks)
+    awaiting_orders(2, buyer, seller, django_capture_on_commit_callbacks, agreed=at(4, 1))
+
+    sweep(at(4, 12), django_capture_on_commit_callbacks)
+
+    assert [batch for batch, _lease in queued] == [sorted(order.pk for order in due)]
+
+
+def test_the_sweep_queues_nothing_when_nothing_is_due(
+    agreed_order, queued, django_capture_on_commit_callbacks
+):
+    result = sweep(at(3, 23), django_capture_on_commit_callbacks)
+
+    assert queued == []
+    assert result == {"orders": 0, "batches": 0}
+
+
+def test_the_sweep_never_queues_an_order_again_while_its_batch_is_pending(
+    agreed_order, settings, queued, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_QUEUE_LEASE_SECONDS = 1800
+    sweep(at(4, 12), django_capture_on_commit_callbacks)
+    sweep(at(4, 12) + datetime.timedelta(minutes=5), django_capture_on_commit_callbacks)
+    sweep(at(4, 12) + datetime.timedelta(minutes=29), django_capture_on_commit_callbacks)
+
+    assert [batch for batch, _lease in queued] == [[agreed_order.pk]]
+    assert Reminder.objects.count() == 0
+
+
+def test_an_order_whose_batch_was_lost_is_queued_again_once_the_lease_expires(
+    agreed_order, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_QUEUE_LEASE_SECONDS = 1800
     with time_machine.travel(at(4), tick=False):
         services.reminders_sweep()  # its after-commit enqueue is lost, as if the broker failed
-    assert Reminder.objects.get().claimed_at is None
 
-    sweep(at(4, 13), django_capture_on_commit_callbacks)
+    sweep(at(4) + datetime.timedelta(minutes=31), django_capture_on_commit_callbacks)
 
     assert Reminder.objects.get().claimed_at is not None
     assert len(mail.outbox) == 1
 
 
-def test_the_sweep_runs_a_constant_number_of_queries(
-    buyer, seller, product, django_assert_num_queries
+def test_a_batch_delivered_twice_sends_the_reminder_once(
+    agreed_order, queued, django_capture_on_commit_callbacks
 ):
-    with time_machine.travel(AGREED, tick=False):
-        for _ in range(5):
-            make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
+    sweep(at(4), django_capture_on_commit_callbacks)
+    [(ids, lease)] = queued
 
-    with time_machine.travel(at(4), tick=False), django_assert_num_queries(5):
+    for _ in range(2):
+        with (
+            time_machine.travel(at(4, 13), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            tasks.reminders_batch(ids, lease)
+
+    assert Reminder.objects.filter(claimed_at__isnull=False).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_batch_that_waited_past_its_lease_leaves_the_order_to_the_newer_batch(
+    agreed_order, settings, queued, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_QUEUE_LEASE_SECONDS = 1800
+    sweep(at(4, 12), django_capture_on_commit_callbacks)
+    sweep(at(4, 13), django_capture_on_commit_callbacks)
+    (old_ids, old_lease), (new_ids, new_lease) = queued
+
+    with (
+        time_machine.travel(at(4, 14), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert tasks.reminders_batch(old_ids, old_lease)["orders"] == 0
+        assert tasks.reminders_batch(new_ids, new_lease)["reminders"] == 1
+
+    assert len(mail.outbox) == 1
+
+
+def test_after_its_reminder_the_order_is_next_due_on_the_next_reminder_day(
+    agreed_order, django_capture_on_commit_callbacks
+):
+    sweep(at(4), django_capture_on_commit_callbacks)
+
+    agreed_order.payment_plan.refresh_from_db()
+    assert agreed_order.payment_plan.next_reminder_at == datetime.datetime(2025, 3, 14, tzinfo=UTC)
+
+
+def test_after_the_deadline_reminder_the_order_is_next_due_at_the_deadline(
+    agreed_order, django_capture_on_commit_callbacks
+):
+    sweep(at(17, 6), django_capture_on_commit_callbacks)
+
+    agreed_order.payment_plan.refresh_from_db()
+    assert agreed_order.payment_plan.next_reminder_at == at(17, 10)
+
+
+def test_an_order_marked_overdue_leaves_the_schedule(
+    agreed_order, django_capture_on_commit_callbacks
+):
+    sweep(at(17, 11), django_capture_on_commit_callbacks)
+
+    agreed_order.payment_plan.refresh_from_db()
+    assert agreed_order.payment_plan.next_reminder_at is None
+
+
+def test_a_paid_order_leaves_the_schedule(agreed_order, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order_services.order_mark_paid(order_id=agreed_order.pk, amount="5150.00")
+
+    agreed_order.payment_plan.refresh_from_db()
+    assert agreed_order.payment_plan.next_reminder_at is None
+
+
+def test_a_manual_reminder_whose_task_was_lost_is_sent_by_the_sweep_after_the_lease(
+    agreed_order, seller, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_QUEUE_LEASE_SECONDS = 1800
+    sweep(at(4), django_capture_on_commit_callbacks)  # the reminder after agreement
+    mail.outbox.clear()
+    with time_machine.travel(at(5, 9), tick=False):
+        services.reminder_request(order_id=agreed_order.pk, actor=seller)  # task lost
+
+    sweep(at(5, 9) + datetime.timedelta(minutes=31), django_capture_on_commit_callbacks)
+
+    assert Reminder.objects.get(kind=ReminderKind.MANUAL).claimed_at is not None
+    assert len(mail.outbox) == 1
+
+
+def test_a_failing_reminder_does_not_hold_up_the_rest_of_its_batch(
+    buyer, seller, monkeypatch, django_capture_on_commit_callbacks
+):
+    first, second = awaiting_orders(2, buyer, seller, django_capture_on_commit_callbacks)
+    deliver = services.reminder_deliver
+
+    def fail_first(*, reminder_id):
+        if Reminder.objects.get(pk=reminder_id).order_id == first.pk:
+            raise RuntimeError("boom")
+        return deliver(reminder_id=reminder_id)
+
+    monkeypatch.setattr(services, "reminder_deliver", fail_first)
+    sweep(at(4), django_capture_on_commit_callbacks)
+
+    assert len(mail.outbox) == 1
+    first.payment_plan.refresh_from_db()
+    assert first.payment_plan.next_reminder_at > at(4)  # its run lease: retried after it
+    assert Reminder.objects.get(order=first).claimed_at is None
+
+
+@pytest.mark.parametrize("due", [0, 1, 30])
+def test_the_sweep_runs_the_same_statements_however_many_orders_are_due(
+    due,
+    buyer,
+    seller,
+    settings,
+    queued,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    settings.REMINDER_BATCH_SIZE = 10
+    awaiting_orders(due, buyer, seller, django_capture_on_commit_callbacks)
+    awaiting_orders(3, buyer, seller, django_capture_on_commit_callbacks, agreed=at(10))
+
+    # the claiming UPDATE ... RETURNING, inside its savepoint
+    with time_machine.travel(at(4), tick=False), django_assert_num_queries(3):
         result = services.reminders_sweep()
 
-    assert len(result["reminders"]) == 5
-
-
-def test_the_sweep_runs_the_same_queries_for_one_order(
-    buyer, seller, product, django_assert_num_queries
-):
-    with time_machine.travel(AGREED, tick=False):
-        make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
-
-    with time_machine.travel(at(4), tick=False), django_assert_num_queries(5):
-        services.reminders_sweep()
+    assert result["orders"] == due
 
 
 # --- Overdue ---------------------------------------------------------------------------------
