@@ -107,3 +107,34 @@ def session_key_for(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     return session.session_key
+
+
+def start_celery_worker(*, env: dict, log_path: Path, name: str = "worker") -> subprocess.Popen:
+    """A Celery worker (solo pool: one process, so SIGKILL kills the task it runs) with the
+    portal's settings and ``env`` on top; returns once it says it is ready."""
+    child_env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false", "CONN_MAX_AGE": "0", **env}
+    child_env.pop("EMAIL_HOST", None)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "celery", "-A", "negotiation_portal", "worker"),
+                *("--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=INFO"),
+                *("-n", f"{name}@%h"),
+            ],
+            cwd=ROOT,
+            env=child_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"The worker exited with {process.returncode}:\n{log_path.read_text()}"
+            )
+        if " ready." in log_path.read_text():
+            return process
+        time.sleep(0.2)
+    stop_process(process)
+    raise RuntimeError(f"The worker did not get ready:\n{log_path.read_text()}")

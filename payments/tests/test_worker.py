@@ -1,15 +1,12 @@
 """A real Celery worker process on the Redis broker (CI's Redis pass, with PostgreSQL)."""
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
 
+from common.testing import child_database_url, start_celery_worker, stop_process
 from negotiation_portal.celery import app as celery_app
 from orders.models import OrderStatus
 from orders.tests.factories import make_order
@@ -19,57 +16,23 @@ from payments.tests.factories import set_bank_details
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _test_database_url() -> str:
-    """DATABASE_URL pointing at the test database this process is using."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
-
 
 @pytest.fixture
 def worker(tmp_path):
     outbox = tmp_path / "outbox"
     outbox.mkdir()
     env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": child_database_url(connection.settings_dict),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(outbox),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CONN_MAX_AGE": "0",
         "VAR_DIR": str(tmp_path / "var"),
     }
-    env.pop("EMAIL_HOST", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "negotiation_portal",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     celery_app.conf.task_always_eager = False
+    process = start_celery_worker(env=env, log_path=tmp_path / "worker.log")
     try:
         yield outbox
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def _reminder_emails(outbox: Path) -> list[str]:
