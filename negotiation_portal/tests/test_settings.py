@@ -156,6 +156,13 @@ def test_redis_url_makes_redis_the_celery_broker_and_result_backend(production):
     )
 
 
+def test_redis_hands_out_a_task_whose_worker_died_again_within_minutes(production, tmp_path):
+    assert production["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 600}
+    env = {**PRODUCTION_ENV, "CELERY_VISIBILITY_TIMEOUT": "300"}
+    options = load_settings(tmp_path / "var", env)["CELERY_BROKER_TRANSPORT_OPTIONS"]
+    assert options == {"visibility_timeout": 300}
+
+
 def test_debug_is_off_unless_asked_for(embedded, production, tmp_path):
     assert embedded["DEBUG"] is False
     assert production["DEBUG"] is False
