@@ -211,7 +211,7 @@ EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=10)
 # The reminder sweep (every 5 minutes) queues due orders in batches of REMINDER_BATCH_SIZE;
 # an order queued is not queued again for REMINDER_QUEUE_LEASE_SECONDS, and an order whose batch
 # started is not queued again for REMINDER_RUN_LEASE_SECONDS (its worker died if it is still due).
-REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=250)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
 REMINDER_QUEUE_LEASE_SECONDS = env.int("REMINDER_QUEUE_LEASE_SECONDS", default=1800)
 REMINDER_RUN_LEASE_SECONDS = env.int("REMINDER_RUN_LEASE_SECONDS", default=600)
 

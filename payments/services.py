@@ -467,8 +467,14 @@ def reminders_sweep(*, now: datetime.datetime | None = None) -> dict:
         from payments.tasks import reminders_batch
 
         def enqueue():
-            for batch in batches:
-                reminders_batch.delay(batch, lease.isoformat())
+            with reminders_batch.app.producer_or_acquire() as producer:
+                for batch in batches:
+                    # One connection for all; argsrepr spares a repr of every id in the logs.
+                    reminders_batch.apply_async(
+                        (batch, lease.isoformat()),
+                        producer=producer,
+                        argsrepr=f"({len(batch)} orders, {lease.isoformat()})",
+                    )
 
         transaction.on_commit(enqueue)
     return {"orders": len(order_ids), "batches": len(batches)}

@@ -15,7 +15,9 @@ def reminders_sweep() -> dict:
     return services.reminders_sweep()
 
 
-@shared_task(**TASK_OPTIONS)
+# Nobody waits for a batch's result; storing none also spares the sweep a result
+# subscription per queued batch.
+@shared_task(**TASK_OPTIONS, ignore_result=True)
 def reminders_batch(order_ids: list[int], lease: str) -> dict:
     return services.reminders_batch_run(
         order_ids=order_ids, lease=datetime.datetime.fromisoformat(lease)

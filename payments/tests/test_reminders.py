@@ -186,7 +186,7 @@ def queued(monkeypatch):
     """The batches the sweep queues, as (order ids, lease), instead of running them."""
     calls = []
     monkeypatch.setattr(
-        tasks.reminders_batch, "delay", lambda ids, lease: calls.append((ids, lease))
+        tasks.reminders_batch, "apply_async", lambda args, **options: calls.append(tuple(args))
     )
     return calls
 
