@@ -116,6 +116,7 @@ def timed(function):
 
 
 def report(order_ids: list[int]) -> None:
+    from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
@@ -156,7 +157,7 @@ def report(order_ids: list[int]) -> None:
 
     # One batch, in process (e-mails queued as tasks run eagerly into memory).
     celery_app.conf.task_always_eager = True
-    batch = order_ids[: services.settings.REMINDER_BATCH_SIZE]
+    batch = order_ids[: settings.REMINDER_BATCH_SIZE]
     PaymentPlan.objects.filter(order_id__in=batch).update(next_reminder_at=lease)
     seconds, queries, result = timed(
         lambda: services.reminders_batch_run(
