@@ -324,37 +324,57 @@ def _store_system(*, negotiation_id, text, order_id, version, event_id, audience
     return message
 
 
-@transaction.atomic
-def message_mark_read(*, negotiation_id: int, actor, last_id: int) -> int:
-    """The actor has seen the conversation up to message ``last_id``; returns the marker.
-
-    The marker only moves forward (a conditional UPDATE), and never past the last message.
-    Staff reads are not recorded: they would show as the other side's read receipts.
-    """
-    negotiation = selectors.conversation_get_for_user(user=actor, negotiation_id=negotiation_id)
-    side = negotiation_side(actor, negotiation)
-    if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
-        raise ValidationFailed({"last_id": [_("Send the id of a message.")]})
-    if side is None:
-        return 0
-    newest = (
-        Message.objects.filter(negotiation_id=negotiation_id, pk__lte=last_id)
+def _newest_read(*, actor, side: str, negotiation_id: int, last_id: int) -> int | None:
+    """The newest message up to ``last_id`` that the actor's side sees, if the actor's company
+    is that side of the negotiation (the membership check rides on the same query)."""
+    membership = {f"negotiation__{side}_company_id": actor.company_id}
+    return (
+        Message.objects.filter(
+            selectors.shown_to(side), negotiation_id=negotiation_id, pk__lte=last_id, **membership
+        )
         .order_by("-pk")
         .values_list("pk", flat=True)
         .first()
     )
-    if newest is None:
-        return selectors.read_marker_of(user=actor, negotiation_id=negotiation_id)
-    marker, created = ReadMarker.objects.get_or_create(
-        negotiation_id=negotiation_id,
-        user=actor,
-        defaults={"side": side, "last_read_id": newest},
-    )
-    if not created:
-        moved = ReadMarker.objects.filter(pk=marker.pk, last_read_id__lt=newest).update(
-            last_read_id=newest, side=side, updated_at=timezone.now()
+
+
+@transaction.atomic
+def message_mark_read(*, negotiation_id: int, actor, last_id: int) -> int:
+    """The actor has seen the conversation up to message ``last_id``; returns the marker.
+
+    The marker only moves forward (a conditional UPDATE), and never past the last message the
+    actor's side sees. Staff reads are not recorded: they would show as the other side's read
+    receipts. Two statements on the usual path (every reader sends one per burst of messages).
+    """
+    valid = isinstance(last_id, int) and not isinstance(last_id, bool) and last_id >= 0
+    company = actor.company if valid and actor.is_active and actor.company_id else None
+    side = company.side if company is not None else None
+    newest = None
+    if side is not None:
+        newest = _newest_read(
+            actor=actor, side=side, negotiation_id=negotiation_id, last_id=last_id
         )
-        if not moved:
+    if newest is None:
+        # The rare path: a bad id, staff, an outsider, or nothing to read yet. Outsiders get
+        # NotFound before anything else.
+        negotiation = selectors.conversation_get_for_user(user=actor, negotiation_id=negotiation_id)
+        if not valid:
+            raise ValidationFailed({"last_id": [_("Send the id of a message.")]})
+        side = negotiation_side(actor, negotiation)
+        if side is None:
+            return 0
+        return selectors.read_marker_of(user=actor, negotiation_id=negotiation_id)
+    now = timezone.now()
+    moved = ReadMarker.objects.filter(
+        negotiation_id=negotiation_id, user=actor, last_read_id__lt=newest
+    ).update(last_read_id=newest, side=side, updated_at=now)
+    if not moved:
+        marker, created = ReadMarker.objects.get_or_create(
+            negotiation_id=negotiation_id,
+            user=actor,
+            defaults={"side": side, "last_read_id": newest},
+        )
+        if not created:
             return marker.last_read_id
     transaction.on_commit(
         lambda: group_send(

@@ -7,6 +7,8 @@ from chat.selectors import unread_counts
 from chat.tests.factories import pdf_upload, png_upload, post
 from orders import services as order_services
 from orders.tests.factories import make_order
+from rfq import services as rfq_services
+from rfq.tests.factories import QuotationFactory, RFQFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +219,17 @@ def test_the_buyers_first_line_is_the_sellers_confirmation(
     assert unread_counts(user=buyer, negotiation_ids=[order.negotiation_id]) == {
         order.negotiation_id: 1
     }
+
+
+def test_after_an_rfq_award_only_the_seller_is_told_the_draft_waits_for_him(
+    api_as, buyer, seller, product, django_capture_on_commit_callbacks
+):
+    rfq = RFQFactory(buyer_company=buyer.company, created_by=buyer, category=product.category)
+    quotation = QuotationFactory(rfq=rfq, author=seller)
+    with django_capture_on_commit_callbacks(execute=True):
+        rfq_services.quotation_accept(quotation_id=quotation.pk, actor=buyer, version=1)
+    rfq.refresh_from_db()
+    lines_url = f"/api/v1/negotiations/{rfq.negotiation_id}/messages/"
+    (line,) = api_as(seller).get(lines_url).json()["results"]
+    assert line["body"].startswith("The buyer accepted your quotation")
+    assert api_as(buyer).get(lines_url).json()["results"] == []

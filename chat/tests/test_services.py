@@ -342,3 +342,29 @@ def test_closing_a_users_sockets_after_a_password_change_sends_the_reconnect_cod
             {"type": "session.close", "reason": "password_changed", "code": 4001},
         )
     ]
+
+
+def test_marking_read_costs_two_statements_on_the_usual_path(
+    conversation, seller, django_assert_num_queries
+):
+    last = Message.objects.order_by("pk").last()
+    services.message_mark_read(negotiation_id=conversation.pk, actor=seller, last_id=last.pk - 1)
+    seller.company  # noqa: B018  (sockets hold the user with the company loaded)
+    # SAVEPOINT/RELEASE are the test transaction's; then the newest readable message (with
+    # the membership check) and the conditional UPDATE of the marker.
+    with django_assert_num_queries(4):
+        services.message_mark_read(negotiation_id=conversation.pk, actor=seller, last_id=last.pk)
+
+
+def test_an_outsider_marking_read_gets_not_found_even_with_a_bad_id(conversation, other_buyer):
+    with pytest.raises(NotFound):
+        services.message_mark_read(negotiation_id=conversation.pk, actor=other_buyer, last_id=-1)
+
+
+def test_the_buyers_marker_never_points_at_a_message_hidden_from_him(negotiation, buyer, seller):
+    seen = post(negotiation, seller, "Hello")
+    hidden = _draft_event_message(negotiation)
+    marker = services.message_mark_read(
+        negotiation_id=negotiation.pk, actor=buyer, last_id=hidden.pk
+    )
+    assert marker == seen.pk
