@@ -169,7 +169,9 @@ def _allocate_for_writer(actor, negotiation_id: int) -> tuple[str, tuple]:
     # The rare path (first message of a conversation, or a refusal): the full check says why.
     _negotiation, side = _writer_side(actor, negotiation_id)
     Conversation.objects.get_or_create(negotiation_id=negotiation_id)
-    seqs = _allocate(negotiation_id, audience="", writer_side=side, writer_company_id=company.pk)
+    seqs = _allocate(
+        negotiation_id, audience="", writer_side=side, writer_company_id=actor.company_id
+    )
     if seqs is None:
         raise NotAllowed(_("Only the buyer and the seller write in this conversation."))
     return side, seqs
