@@ -50,6 +50,18 @@ def _state(negotiation_id: int, side: str | None) -> dict:
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
+    joined = False
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # A frame sent to a socket that has just closed ends the consumer with uvicorn's
+            # ClientDisconnected, and no websocket.disconnect ever reaches it: leave the groups
+            # and the presence here too, or churn leaves dead channels in the conversation's
+            # group (each costing every later broadcast) and the side shown online.
+            await self.disconnect(None)
+
     async def connect(self):
         self.negotiation_id = int(self.scope["url_route"]["kwargs"]["negotiation_id"])
         self.joined = False

@@ -22,6 +22,13 @@ def _still_active(user_id: int) -> bool:
 class NotificationsConsumer(AsyncJsonWebsocketConsumer):
     groups_joined: tuple[str, ...] = ()
 
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Ended without websocket.disconnect (a push to a socket that just closed): leave.
+            await self.disconnect(None)
+
     async def connect(self):
         user = self.scope.get("user")
         await self.accept()

@@ -1,4 +1,5 @@
-"""A deploy never hangs: a server with open chat sockets exits within its graceful period.
+"""Real servers: a deploy never hangs (a server with open chat sockets exits within its
+graceful period), and sockets that vanish mid-conversation leave nothing behind.
 
 uvicorn used to stay in "Waiting for background tasks to complete" after SIGTERM. The
 production command lines bound the graceful period (--timeout-graceful-shutdown), and so does
@@ -28,6 +29,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Start-up of the interpreter's exit and the poll interval: well under a second here.
 EXIT_MARGIN_SECONDS = 3
+
+
+def _close(loop) -> None:
+    """Cancels what the client sockets left running (keepalive pings), then closes the loop."""
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    loop.close()
 
 
 async def _open_sockets(port: int, negotiation_id: int, cookies: list[str]) -> list:
@@ -78,8 +89,38 @@ def test_a_server_with_open_chat_sockets_exits_within_its_graceful_period(
     finally:
         if process.poll() is None:
             stop_process(process)
-        tasks = asyncio.all_tasks(loop)  # the client sockets' keepalive pings
-        for task in tasks:
-            task.cancel()
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        loop.close()
+        _close(loop)
+
+
+async def _burst_then_vanish(port: int, negotiation_id: int, cookie: str) -> None:
+    (socket_,) = await _open_sockets(port, negotiation_id, [cookie])
+    for m in range(20):
+        frame = {"type": "message", "client_id": f"v-{m}", "body": "x"}
+        await socket_.send(json.dumps(frame))
+    socket_.transport.abort()  # gone without a closing handshake, acks still on their way
+
+
+def test_a_socket_that_vanishes_while_frames_are_sent_to_it_leaves_no_presence(
+    negotiation, buyer, seller, tmp_path
+):
+    """uvicorn ends a consumer that sends to a closed socket with ClientDisconnected and no
+    websocket.disconnect: the consumer must still leave its groups and its presence row."""
+    from chat.models import Presence
+
+    database_url = child_database_url(connection.settings_dict)
+    if database_url is None:
+        pytest.skip("the server process cannot see an in-memory SQLite test database")
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key_for(buyer)}"
+    process, url = start_asgi_server(database_url=database_url, log_path=tmp_path / "web.log")
+    port = int(url.rsplit(":", 1)[1])
+    loop = asyncio.new_event_loop()
+    try:
+        for _ in range(3):
+            loop.run_until_complete(_burst_then_vanish(port, negotiation.pk, cookie))
+        deadline = time.monotonic() + 10
+        while Presence.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not Presence.objects.exists()
+    finally:
+        stop_process(process)
+        _close(loop)
