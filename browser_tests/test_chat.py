@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from chat.tests.factories import post
 from inquiries.tests.factories import InquiryFactory
 
 
@@ -102,3 +103,81 @@ def test_messages_sent_while_the_buyer_was_offline_arrive_once_each(
         "Written offline",
     ]
     assert re.fullmatch(r"\d+", buyer_chat.locator(".chat-msg").first.get_attribute("data-id"))
+
+
+def test_a_long_conversation_opens_on_its_newest_page_and_loads_earlier_messages(
+    buyer_page, negotiation, buyer, seller, settings
+):
+    settings.CHAT_RATE_LIMIT = (1000, 10)
+    for n in range(60):
+        post(negotiation, seller if n % 2 else buyer, f"Line {n}")
+    chat = open_chat(buyer_page, negotiation)
+    expect(messages_with(chat, "Line 59")).to_have_count(1)
+    expect(chat.locator(".chat-msg")).to_have_count(50)  # the server's bounded replay
+    expect(messages_with(chat, "Line 9")).to_have_count(0)
+
+    earlier = chat.get_by_role("button", name="Load earlier messages")
+    earlier.click()
+    expect(chat.locator(".chat-msg")).to_have_count(60)
+    expect(earlier).to_be_hidden()
+    bodies = chat.locator(".chat-msg .chat-body").all_inner_texts()
+    assert bodies == [f"Line {n}" for n in range(60)]
+
+
+def test_rate_limited_messages_share_one_retry_timer_and_go_out_once_per_socket(
+    buyer_page, negotiation
+):
+    open_chat(buyer_page, negotiation)
+    buyer_page.wait_for_function(
+        "document.querySelector('[data-chat-negotiation]').chat.ready === true"
+    )
+    sent = buyer_page.evaluate(
+        """async () => {
+          const chat = document.querySelector('[data-chat-negotiation]').chat;
+          const sent = [];
+          chat.send = (frame) => {
+            if (frame.type === 'message') sent.push(frame.client_id);
+            return true;
+          };
+          const item = (id) => (
+            {clientId: id, body: id, element: document.createElement('li'), sentOn: 0});
+          chat.pending = [item('a'), item('b'), item('c')];
+          chat.flushPending();
+          ['a', 'b', 'c'].forEach((id) => chat.onError(
+            {type: 'error', code: 'rate_limited', retry_after: 1, client_id: id}));
+          const timers = chat.retryTimer ? 1 : 0;
+          chat.onReady({heartbeat: 20});  // a reconnect during the pause sends nothing
+          chat.onReady({heartbeat: 20});
+          await new Promise((resolve) => setTimeout(resolve, 1600));
+          return {sent, timers};
+        }"""
+    )
+    assert sent["timers"] == 1
+    assert sent["sent"] == ["a", "b", "c", "a", "b", "c"]  # first try, then one retry each
+
+
+def test_a_seq_gap_that_fills_within_the_wait_fetches_nothing(buyer_page, negotiation):
+    open_chat(buyer_page, negotiation)
+    buyer_page.wait_for_function(
+        "document.querySelector('[data-chat-negotiation]').chat.ready === true"
+    )
+    fetches = buyer_page.evaluate(
+        """async () => {
+          const chat = document.querySelector('[data-chat-negotiation]').chat;
+          let fetches = 0;
+          chat.fetchMissing = () => { fetches += 1; };
+          const message = (seq) => ({id: 1000 + seq, seq: seq, kind: 'text', side: 'seller',
+            sender: {id: -1, name: 'S'}, body: 'm' + seq, created_at: new Date().toISOString(),
+            attachment: null, order: null});
+          const base = chat.contiguousSeq;
+          chat.add(message(base + 2));  // arrives first from the other server
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          chat.add(message(base + 1));
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          const filled = fetches;
+          chat.add(message(base + 4));  // base + 3 never comes: fetched after the wait
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          return [filled, fetches];
+        }"""
+    )
+    assert fetches == [0, 1]

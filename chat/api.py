@@ -21,22 +21,29 @@ class MessageListApi(APIView):
 
     @extend_schema(parameters=[MessageListQuerySerializer], responses=MessageSerializer(many=True))
     def get(self, request, negotiation_id: int):
-        """Messages after ``after_id`` (the cursor: the last id you have), oldest first."""
+        """Messages after ``after_id`` (the cursor: the last id you have), oldest first; or,
+        with ``before_id``, the page just before it (paging back through a long history)."""
         query = MessageListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         limit = query.validated_data["limit"]
-        messages = selectors.messages_after(
-            user=request.user,
-            negotiation_id=negotiation_id,
-            after_id=query.validated_data["after_id"],
-            limit=limit,
-        )
+        before_id = query.validated_data.get("before_id")
+        after_id = query.validated_data.get("after_id", 0)
+        if before_id is not None:
+            messages = selectors.messages_before(
+                user=request.user, negotiation_id=negotiation_id, before_id=before_id, limit=limit
+            )
+        else:
+            messages = selectors.messages_after(
+                user=request.user, negotiation_id=negotiation_id, after_id=after_id, limit=limit
+            )
         results = MessageSerializer(messages, many=True).data
         return Response(
             {
                 "results": results,
+                # More in the direction paged: later messages (after_id), earlier (before_id).
                 "has_more": len(messages) == limit,
-                "next_after_id": messages[-1].pk if messages else query.validated_data["after_id"],
+                "next_after_id": messages[-1].pk if messages else after_id,
+                "next_before_id": messages[0].pk if messages else before_id,
             }
         )
 
@@ -53,7 +60,7 @@ class MessageListApi(APIView):
             attachment=data.validated_data.get("attachment"),
         )
         return Response(
-            MessageSerializer(message).data,
+            MessageSerializer(message, context={"side": message.side}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

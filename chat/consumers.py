@@ -1,34 +1,74 @@
 """The chat socket at /ws/negotiations/<id>/chat/; the protocol is in docs/chat.md.
 
-Thin: every frame re-checks access and calls a service or selector in a thread; group
-handlers only forward what the services broadcast.
+Thin: frames are validated here and handed to a service or selector, whose database work runs
+in the thread pool (``db_to_async``), not on the one thread all sockets would share. Access is
+read again at most every CHAT_ACCESS_RECHECK_SECONDS, and at once when the user's group says
+so (logout, password change, company or active flag changed). Group handlers only forward.
 """
 
 import json
+import logging
 import time
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from chat import selectors, services
 from chat.serializers import message_data
 from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
+from common.realtime import db_to_async, user_group
 from inquiries.selectors import negotiation_side
 
-CLOSE_NOT_AUTHENTICATED = 4401
+logger = logging.getLogger(__name__)
+
+CLOSE_NOT_AUTHENTICATED = services.CLOSE_SIGNED_OUT
 CLOSE_NOT_FOUND = 4404
-REPLAY_PAGE = selectors.PAGE_MAX
 TYPING_MIN_INTERVAL = 2.0
 
 
+def _page_after(user, negotiation_id: int, after_id: int) -> list[dict]:
+    messages = selectors.messages_after(
+        user=user, negotiation_id=negotiation_id, after_id=after_id, limit=settings.CHAT_REPLAY_MAX
+    )
+    return [message_data(message) for message in messages]
+
+
+def _latest_page(user, negotiation_id: int) -> list[dict]:
+    messages = selectors.messages_before(
+        user=user, negotiation_id=negotiation_id, before_id=None, limit=settings.CHAT_REPLAY_LATEST
+    )
+    return [message_data(message) for message in messages]
+
+
+def _state(negotiation_id: int, side: str | None) -> dict:
+    return {
+        "read": selectors.read_state(negotiation_id=negotiation_id),
+        "online": selectors.side_online(
+            negotiation_id=negotiation_id, side=selectors.other_side(side)
+        ),
+    }
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
+    joined = False
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # A frame sent to a socket that has just closed ends the consumer with uvicorn's
+            # ClientDisconnected, and no websocket.disconnect ever reaches it: leave the groups
+            # and the presence here too, or churn leaves dead channels in the conversation's
+            # group (each costing every later broadcast) and the side shown online.
+            await self.disconnect(None)
+
     async def connect(self):
         self.negotiation_id = int(self.scope["url_route"]["kwargs"]["negotiation_id"])
         self.joined = False
         self.ready = False
         self.replayed_up_to = 0
         self.last_typing = 0.0
+        self.checked_at = 0.0
         user = self.scope.get("user")
         # Accept, then close with a code: a refused handshake carries no reason at all.
         await self.accept()
@@ -36,18 +76,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
         self.user_id = user.pk
-        try:
-            self.user, negotiation = await self._access()
-        except NotFound:
-            await self.close(code=CLOSE_NOT_FOUND)
+        if not await self._recheck(force=True):
             return
-        self.side = negotiation_side(self.user, negotiation)
         self.group = services.conversation_group(self.negotiation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.channel_layer.group_add(services.user_group(self.user_id), self.channel_name)
+        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
         self.joined = True
         if self.side:
-            await database_sync_to_async(services.presence_join)(
+            await db_to_async(services.presence_join)(
                 negotiation_id=self.negotiation_id,
                 actor=self.user,
                 side=self.side,
@@ -59,26 +95,27 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         self.joined = False
         await self.channel_layer.group_discard(self.group, self.channel_name)
-        await self.channel_layer.group_discard(services.user_group(self.user_id), self.channel_name)
+        await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
         if self.side:
-            await database_sync_to_async(services.presence_leave)(
+            await db_to_async(services.presence_leave)(
                 negotiation_id=self.negotiation_id, side=self.side, channel_name=self.channel_name
             )
 
-    @database_sync_to_async
-    def _access(self):
-        return selectors.conversation_access(
-            user_id=self.user_id, negotiation_id=self.negotiation_id
-        )
-
-    async def _recheck(self) -> bool:
+    async def _recheck(self, *, force: bool = False) -> bool:
+        """Reads the user's access again when the cached check is older than the setting."""
+        now = time.monotonic()
+        if not force and now - self.checked_at < settings.CHAT_ACCESS_RECHECK_SECONDS:
+            return True
         try:
-            self.user, negotiation = await self._access()
+            self.user, negotiation = await db_to_async(selectors.conversation_access)(
+                user_id=self.user_id, negotiation_id=self.negotiation_id
+            )
         except NotFound:
-            await self.close(code=CLOSE_NOT_FOUND)
             self.ready = False
+            await self.close(code=CLOSE_NOT_FOUND)
             return False
         self.side = negotiation_side(self.user, negotiation)
+        self.checked_at = now
         return True
 
     async def error(self, code: str, detail: str, **extra):
@@ -95,7 +132,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             await self.error("malformed", "The frame is not JSON.")
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
@@ -116,23 +153,24 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         if not await self._recheck():
             return
+        client_id = content.get("client_id") if isinstance(content.get("client_id"), str) else None
         try:
             await handler(content)
         except RateLimited as exc:
             await self.error(
-                "rate_limited",
-                exc.message,
-                retry_after=exc.retry_after,
-                client_id=content.get("client_id"),
+                "rate_limited", exc.message, retry_after=exc.retry_after, client_id=client_id
             )
         except ValidationFailed as exc:
-            await self.error(
-                "invalid", exc.message, errors=exc.errors, client_id=content.get("client_id")
-            )
+            await self.error("invalid", exc.message, errors=exc.errors, client_id=client_id)
         except NotAllowed as exc:
-            await self.error("not_allowed", exc.message, client_id=content.get("client_id"))
+            await self.error("not_allowed", exc.message, client_id=client_id)
         except NotFound:
+            self.ready = False
             await self.close(code=CLOSE_NOT_FOUND)
+        except Exception:
+            # A bug must not cost the user the socket (and every frame after it): say so.
+            logger.exception("chat: frame %s failed", content["type"][:40])
+            await self.error("server_error", "The server could not handle the frame.")
 
     @staticmethod
     def _last_id(content) -> int:
@@ -143,42 +181,31 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             raise ValidationFailed({"last_id": ["Send the id of the last message you have."]})
         return last_id
 
-    async def _replay(self, after_id: int) -> int:
-        """Sends every stored message after ``after_id``, in order; returns the last id sent."""
-        while True:
-            page = await database_sync_to_async(self._page)(after_id)
-            for data in page:
-                await self.send_json({"type": "message", "message": data})
-                after_id = data["id"]
-            self.replayed_up_to = max(self.replayed_up_to, after_id)
-            if len(page) < REPLAY_PAGE:
-                return after_id
-
-    def _page(self, after_id: int) -> list[dict]:
-        messages = selectors.messages_after(
-            user=self.user,
-            negotiation_id=self.negotiation_id,
-            after_id=after_id,
-            limit=REPLAY_PAGE,
-        )
-        return [message_data(message) for message in messages]
-
-    def _state(self) -> dict:
-        return {
-            "read": selectors.read_state(negotiation_id=self.negotiation_id),
-            "online": selectors.side_online(
-                negotiation_id=self.negotiation_id, side=selectors.other_side(self.side)
-            ),
-        }
+    async def _send_page(self, page: list[dict]) -> None:
+        for data in page:
+            await self.send_json({"type": "message", "message": data})
+        if page:
+            self.replayed_up_to = max(self.replayed_up_to, page[-1]["id"])
 
     async def on_hello(self, content):
-        last_id = await self._replay(self._last_id(content))
+        """Replays one bounded page: the newest messages for a new window (last_id 0), or
+        what came after last_id; the client fetches the rest over REST (``earlier``/``more``)."""
+        last_id = self._last_id(content)
+        if last_id == 0:
+            page = await db_to_async(_latest_page)(self.user, self.negotiation_id)
+            earlier, more = len(page) == settings.CHAT_REPLAY_LATEST, False
+        else:
+            page = await db_to_async(_page_after)(self.user, self.negotiation_id, last_id)
+            earlier, more = False, len(page) == settings.CHAT_REPLAY_MAX
+        await self._send_page(page)
         self.ready = True
-        state = await database_sync_to_async(self._state)()
+        state = await db_to_async(_state)(self.negotiation_id, self.side)
         await self.send_json(
             {
                 "type": "ready",
-                "last_id": last_id,
+                "last_id": page[-1]["id"] if page else last_id,
+                "earlier": earlier,
+                "more": more,
                 "side": self.side,
                 "user_id": self.user_id,
                 "heartbeat": settings.CHAT_HEARTBEAT_SECONDS,
@@ -190,7 +217,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         client_id = content.get("client_id")
         if not isinstance(client_id, str) or not client_id.strip():
             raise ValidationFailed({"client_id": ["Send your own id for each message."]})
-        message, created = await database_sync_to_async(services.message_post)(
+        message, created = await db_to_async(services.message_post)(
             negotiation_id=self.negotiation_id,
             actor=self.user,
             body=content.get("body"),
@@ -202,7 +229,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 "client_id": client_id,
                 "id": message.pk,
                 "created": created,
-                "message": message_data(message),
+                "message": message_data(message, self.side),
             }
         )
 
@@ -211,33 +238,37 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if now - self.last_typing < TYPING_MIN_INTERVAL:
             return
         self.last_typing = now
-        await database_sync_to_async(services.typing_announce)(
+        await db_to_async(services.typing_announce)(
             negotiation_id=self.negotiation_id, actor=self.user
         )
 
     async def on_read(self, content):
         last_id = self._last_id(content)
-        marker = await database_sync_to_async(services.message_mark_read)(
+        marker = await db_to_async(services.message_mark_read)(
             negotiation_id=self.negotiation_id, actor=self.user, last_id=last_id
         )
         await self.send_json({"type": "read_ok", "last_id": marker})
 
     async def on_ping(self, content):
-        # The heartbeat also catches up: messages written in another process reach this
-        # window even when the in-memory channel layer cannot carry them.
+        # The heartbeat also catches up (one bounded page): messages written in another process
+        # reach this window even when the in-memory channel layer cannot carry them.
         last_id = self._last_id(content)
         if self.side:
-            await database_sync_to_async(services.presence_beat)(channel_name=self.channel_name)
+            await db_to_async(services.presence_beat)(channel_name=self.channel_name)
+        more = False
         if "last_id" in content and self.ready:
-            await self._replay(last_id)
-        state = await database_sync_to_async(self._state)()
-        await self.send_json({"type": "pong", **state})
+            page = await db_to_async(_page_after)(self.user, self.negotiation_id, last_id)
+            await self._send_page(page)
+            more = len(page) == settings.CHAT_REPLAY_MAX
+        state = await db_to_async(_state)(self.negotiation_id, self.side)
+        await self.send_json({"type": "pong", "more": more, **state})
 
     # Group handlers: forward only.
 
     async def chat_message(self, event):
-        if self.ready and event["message"]["id"] > self.replayed_up_to:
-            await self.send_json({"type": "message", "message": event["message"]})
+        frame = event["frames"].get(self.side or "staff")
+        if self.ready and frame is not None and event["id"] > self.replayed_up_to:
+            await self.send(text_data=frame)
 
     async def chat_typing(self, event):
         if self.ready and event["user_id"] != self.user_id:
@@ -257,7 +288,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def session_close(self, event):
         self.ready = False
-        await self.close(code=CLOSE_NOT_AUTHENTICATED)
+        await self.close(code=event.get("code", CLOSE_NOT_AUTHENTICATED))
 
     async def access_recheck(self, event):
-        await self._recheck()
+        await self._recheck(force=True)

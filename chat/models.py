@@ -22,6 +22,10 @@ class Conversation(models.Model):
         Negotiation, on_delete=models.CASCADE, primary_key=True, related_name="conversation"
     )
     last_seq = models.PositiveIntegerField(default=0)
+    # What each side has been shown so far: messages private to one side (the seller's draft)
+    # do not count for the other, so that both sides see their own gapless numbering.
+    last_buyer_seq = models.PositiveIntegerField(default=0)
+    last_seller_seq = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return f"Chat of negotiation #{self.negotiation_id}"
@@ -42,7 +46,13 @@ class Message(models.Model):
         ATTACHMENT = "attachment", _("Attachment")
 
     negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="messages")
+    # Numbers per conversation without holes: ``seq`` counts every message (staff see them
+    # all); ``buyer_seq``/``seller_seq`` count what that side sees (null when hidden from it).
     seq = models.PositiveIntegerField(editable=False)
+    buyer_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    seller_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # "" when both sides see the message; a side's name when only that side (and staff) do.
+    audience = models.CharField(max_length=6, blank=True, default="")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,6 +94,15 @@ class Message(models.Model):
                 name="chat_message_client_id_once",
             ),
             models.UniqueConstraint(fields=["negotiation", "seq"], name="chat_message_seq_unique"),
+            models.UniqueConstraint(
+                fields=["negotiation", "buyer_seq"], name="chat_message_buyer_seq_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["negotiation", "seller_seq"], name="chat_message_seller_seq_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=["", "buyer", "seller"]), name="chat_message_audience"
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=["text", "system", "attachment"]), name="chat_message_kind"
             ),

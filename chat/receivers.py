@@ -6,8 +6,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Side
 from chat import services
 from common.money import format_money
+from inquiries.models import Negotiation
+from orders.selectors import HIDDEN_FROM_BUYER
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,10 @@ def system_text(event) -> str:
         values["amount"] = format_money(amount, order.currency)
     texts = {
         "created": _("Seller drafted the letter of intent (version %(version)s)."),
+        "awarded": _(
+            "The buyer accepted your quotation: the letter of intent is drafted from it "
+            "(version %(version)s). Check it and confirm it to send it to the buyer."
+        ),
         "started": _(
             "Buyer started the order and confirmed version %(version)s: waiting for the seller."
         ),
@@ -50,14 +57,27 @@ def system_text(event) -> str:
         "paid": _("Paid in full (%(amount)s)."),
         "overdue": _("The payment is overdue."),
     }
-    template = texts.get(event.type)
+    kind = event.type
+    if kind == "created" and order.negotiation.origin == Negotiation.Origin.RFQ:
+        kind = "awarded"  # drafted by the portal from the quotation, not typed by the seller
+    template = texts.get(kind)
     if template is None:
         return event.get_type_display()
     return template % values
 
 
+def audience(event) -> str:
+    """Who sees the event's line: events of the seller's private draft, the seller's side only.
+
+    The buyer's first notice of a letter of intent is the seller's confirmation (a draft the
+    buyer cannot open must not be announced to him, nor counted as unread).
+    """
+    return Side.SELLER if event.status in HIDDEN_FROM_BUYER else ""
+
+
 def post_order_event(sender, event, **kwargs):
-    """Every order event of a negotiation shows in its conversation, linking to the version."""
+    """Every order event of a negotiation shows in its conversation, linking to the version;
+    the events of the seller's draft only to the seller's side."""
     # The order's own transaction has already committed: a failure here must not turn the
     # order change into an error for the user who made it.
     try:
@@ -69,6 +89,7 @@ def post_order_event(sender, event, **kwargs):
             order_id=event.order_id,
             version=event.version,
             event_id=event.pk,
+            audience=audience(event),
         )
     except Exception:
         logger.exception("chat: no system message for order event %s", event.pk)

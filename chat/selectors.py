@@ -11,7 +11,7 @@ from accounts.models import Company, Side
 from chat.models import Message, Presence, ReadMarker
 from common.errors import NotFound
 from inquiries.models import Negotiation
-from inquiries.selectors import negotiation_visibility
+from inquiries.selectors import negotiation_side, negotiation_visibility
 
 PAGE_MAX = 200
 
@@ -54,15 +54,39 @@ def _messages():
     return Message.objects.select_related("sender")
 
 
+def shown_to(side: str | None, prefix: str = "") -> Q:
+    """The messages a side sees: those for both sides and its own (staff, side None: all)."""
+    if side is None:
+        return Q()
+    return Q(**{f"{prefix}audience__in": ["", side]})
+
+
+def _conversation_messages(*, user, negotiation_id: int):
+    """The messages the user's side sees, each with ``shown_seq``: its number for that side."""
+    negotiation = conversation_get_for_user(user=user, negotiation_id=negotiation_id)
+    side = negotiation_side(user, negotiation)
+    shown_seq = {Side.BUYER: F("buyer_seq"), Side.SELLER: F("seller_seq")}.get(side, F("seq"))
+    return (
+        _messages()
+        .filter(shown_to(side), negotiation_id=negotiation_id)
+        .annotate(shown_seq=shown_seq)
+    )
+
+
 def messages_after(*, user, negotiation_id: int, after_id: int = 0, limit: int = 100) -> list:
     """Up to ``limit`` messages with an id above ``after_id``, oldest first."""
-    conversation_get_for_user(user=user, negotiation_id=negotiation_id)
     limit = max(1, min(limit, PAGE_MAX))
-    return list(
-        _messages()
-        .filter(negotiation_id=negotiation_id, pk__gt=max(after_id, 0))
-        .order_by("pk")[:limit]
-    )
+    messages = _conversation_messages(user=user, negotiation_id=negotiation_id)
+    return list(messages.filter(pk__gt=max(after_id, 0)).order_by("pk")[:limit])
+
+
+def messages_before(*, user, negotiation_id: int, before_id: int | None, limit: int = 100) -> list:
+    """Up to ``limit`` messages just below ``before_id`` (None: the newest), oldest first."""
+    limit = max(1, min(limit, PAGE_MAX))
+    messages = _conversation_messages(user=user, negotiation_id=negotiation_id)
+    if before_id is not None:
+        messages = messages.filter(pk__lt=before_id)
+    return list(reversed(messages.order_by("-pk")[:limit]))
 
 
 def message_get_for_user(*, user, message_id: int) -> Message:
@@ -95,10 +119,13 @@ def unread_counts(*, user, negotiation_ids: list[int]) -> dict[int, int]:
         negotiation_id__in=list(negotiation_ids),
     )
     if user.company_id:
-        # Colleagues' messages are never unread to me. The side comes from a subquery so that
-        # the count stays one query whether or not user.company is loaded.
+        # Colleagues' messages are never unread to me, nor is what only the other side sees
+        # (the seller's draft). The side comes from a subquery so that the count stays one
+        # query whether or not user.company is loaded.
         own_side = Company.objects.filter(pk=user.company_id).values("side")[:1]
-        qs = qs.exclude(side=Subquery(own_side))
+        qs = qs.exclude(side=Subquery(own_side)).filter(
+            Q(audience="") | Q(audience=Subquery(own_side))
+        )
     rows = (
         qs.annotate(read_up_to=Coalesce(Subquery(marker), Value(0)))
         .filter(pk__gt=F("read_up_to"))

@@ -1,5 +1,7 @@
 """The JSON shape of a chat message, shared by the WebSocket frames and the REST API."""
 
+import json
+
 from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers
 
@@ -16,11 +18,22 @@ def version_url(negotiation_id: int, version: int | None) -> str | None:
     return f"{url}?version={version}" if version else url
 
 
-def message_data(message: Message) -> dict:
+def shown_seq(message: Message, side: str | None = None) -> int:
+    """The message's number for a side (None: staff, who see every message).
+
+    Messages read through the selectors carry ``shown_seq``, their number for the reader.
+    """
+    if side is not None:
+        return {"buyer": message.buyer_seq, "seller": message.seller_seq}.get(side) or message.seq
+    return getattr(message, "shown_seq", None) or message.seq
+
+
+def message_data(message: Message, side: str | None = None) -> dict:
+    """The message as its reader sees it; ``side`` picks the numbering (docs/chat.md)."""
     sender = message.sender
     data = {
         "id": message.pk,
-        "seq": message.seq,
+        "seq": shown_seq(message, side),
         "negotiation": message.negotiation_id,
         "kind": message.kind,
         "side": message.side or None,
@@ -45,6 +58,18 @@ def message_data(message: Message) -> dict:
             "url": version_url(message.negotiation_id, message.order_version),
         }
     return data
+
+
+def message_frames(message: Message) -> dict[str, str]:
+    """The ``message`` frame as each audience reads it, JSON-encoded once for all sockets.
+
+    Keys: ``buyer`` and ``seller`` (only the sides that may see it), ``staff`` (every message).
+    """
+    frames = {"staff": json.dumps({"type": "message", "message": message_data(message)})}
+    for side in ("buyer", "seller"):
+        if message.audience in ("", side):
+            frames[side] = json.dumps({"type": "message", "message": message_data(message, side)})
+    return frames
 
 
 class _SenderSerializer(serializers.Serializer):
@@ -81,7 +106,7 @@ class MessageSerializer(serializers.Serializer):
     order = _OrderLinkSerializer(allow_null=True, help_text="System messages: the order version.")
 
     def to_representation(self, instance):
-        return message_data(instance)
+        return message_data(instance, self.context.get("side"))
 
 
 class MessagePostSerializer(serializers.Serializer):
@@ -97,5 +122,19 @@ class ReadSerializer(serializers.Serializer):
 
 
 class MessageListQuerySerializer(serializers.Serializer):
-    after_id = serializers.IntegerField(min_value=0, required=False, default=0)
+    after_id = serializers.IntegerField(
+        min_value=0, required=False, help_text="Messages after this id (default 0)."
+    )
+    before_id = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Messages before this id, to page back through the history (not with after_id).",
+    )
     limit = serializers.IntegerField(min_value=1, max_value=PAGE_MAX, required=False, default=100)
+
+    def validate(self, attrs):
+        if "after_id" in attrs and "before_id" in attrs:
+            raise serializers.ValidationError(
+                {"before_id": ["Send either after_id or before_id, not both."]}
+            )
+        return attrs

@@ -16,6 +16,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_START_TIMEOUT = 30
+# As in production (Dockerfile): open sockets and requests get this long after SIGTERM, then
+# uvicorn cancels what is left and exits; a deploy never waits on a hung task.
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 def child_database_url(settings_dict: dict) -> str | None:
@@ -62,6 +65,7 @@ def start_asgi_server(*, database_url: str, log_path: Path, env: dict | None = N
                 *(sys.executable, "-m", "uvicorn", "negotiation_portal.asgi:application"),
                 *("--ws", "auto", "--lifespan", "off", "--host", "127.0.0.1"),
                 *("--port", str(port)),
+                *("--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)),
             ],
             cwd=ROOT,
             env=child_env,

@@ -13,7 +13,24 @@ from django.utils import timezone
 from accounts.models import User
 from common.db import update_returning
 from common.errors import NotFound, ValidationFailed
+from common.realtime import group_send
 from notifications.models import EmailState, Kind, Notification, NotificationPreference
+
+
+def notifications_group(user_id: int) -> str:
+    """The channel-layer group of a user's notifications sockets (notifications.consumers)."""
+    return f"notifications-{user_id}"
+
+
+def _push_on_commit(user_ids) -> None:
+    """Once the change is committed, every open page of these users reloads its bell."""
+    user_ids = sorted(set(user_ids))
+
+    def push():
+        for user_id in user_ids:
+            group_send(notifications_group(user_id), {"type": "notifications.changed"})
+
+    transaction.on_commit(push)
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,7 @@ def notifications_send(*, messages: list[Message]) -> list[Notification]:
             )
         )
     Notification.objects.bulk_create(notifications)
+    _push_on_commit(n.user_id for n in notifications)
     _enqueue_emails([n.pk for n in notifications if n.email_state == EmailState.PENDING])
     return notifications
 
@@ -190,15 +208,21 @@ def notification_mark_read(*, actor, notification_id: int) -> Notification:
         raise NotFound("No such notification.")
     if notification.read_at is None:
         now = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=now
+        ):
+            _push_on_commit([actor.pk])  # the user's other open pages
         notification.read_at = now
     return notification
 
 
 def notifications_mark_all_read(*, actor) -> int:
-    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        _push_on_commit([actor.pk])
+    return marked
 
 
 @transaction.atomic

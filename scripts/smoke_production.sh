@@ -57,7 +57,7 @@ echo "smoke: collectstatic (as the image build does)"
 
 for port in "${PORTS[@]}"; do
     .venv/bin/uvicorn negotiation_portal.asgi:application --host 127.0.0.1 --port "$port" \
-        --ws auto --lifespan off --proxy-headers >"$work/web-$port.log" 2>&1 &
+        --ws auto --lifespan off --proxy-headers --timeout-graceful-shutdown 10 >"$work/web-$port.log" 2>&1 &
     pids+=($!)
 done
 .venv/bin/celery -A negotiation_portal worker --loglevel=INFO --concurrency=2 \

@@ -24,3 +24,13 @@ def conversation(negotiation, buyer, seller):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_persistent_connections_in_threads(monkeypatch):
+    """Consumers run their database work in the thread pool (common.realtime.db_to_async); with
+    CONN_MAX_AGE 0 each call hands its connection back, so no thread keeps the test database
+    open past the test (PostgreSQL would refuse to drop it)."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)

@@ -3,7 +3,12 @@ from django.test import Client
 from django.urls import reverse
 
 from chat.models import Message
+from chat.selectors import unread_counts
 from chat.tests.factories import pdf_upload, png_upload, post
+from orders import services as order_services
+from orders.tests.factories import make_order
+from rfq import services as rfq_services
+from rfq.tests.factories import QuotationFactory, RFQFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +172,64 @@ def test_the_standalone_chat_page_is_404_for_outsiders(negotiation, other_buyer)
     client = Client()
     client.force_login(other_buyer)
     assert client.get(reverse("chat:conversation", args=[negotiation.pk])).status_code == 404
+
+
+def test_the_before_id_cursor_pages_back_through_the_history(api_as, conversation, seller):
+    client = api_as(seller)
+    newest = client.get(url(conversation), {"before_id": 10**9, "limit": 2}).json()
+    earlier = client.get(
+        url(conversation), {"before_id": newest["next_before_id"], "limit": 2}
+    ).json()
+    assert [m["seq"] for m in newest["results"]] == [2, 3]
+    assert [m["seq"] for m in earlier["results"]] == [1]
+    assert earlier["has_more"] is False
+
+
+def test_after_id_and_before_id_together_are_a_field_error(api_as, conversation, seller):
+    response = api_as(seller).get(url(conversation), {"after_id": 1, "before_id": 5})
+    assert response.status_code == 400
+    assert "before_id" in response.json()
+
+
+def test_a_sellers_draft_posts_no_line_for_the_buyer(
+    api_as, buyer, seller, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(buyer=buyer, seller=seller)  # drafted, then the draft saved
+    negotiation_url = f"/api/v1/negotiations/{order.negotiation_id}/messages/"
+    seller_lines = api_as(seller).get(negotiation_url).json()["results"]
+    assert [m["body"].split(":")[0] for m in seller_lines] == [
+        "Seller drafted the letter of intent (version 1).",
+        "Seller updated the draft",
+    ]
+    assert api_as(buyer).get(negotiation_url).json()["results"] == []
+    assert unread_counts(user=buyer, negotiation_ids=[order.negotiation_id]) == {}
+
+
+def test_the_buyers_first_line_is_the_sellers_confirmation(
+    api_as, buyer, seller, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(buyer=buyer, seller=seller)
+        order_services.order_confirm(order_id=order.pk, actor=seller, version=order.version)
+    lines = api_as(buyer).get(f"/api/v1/negotiations/{order.negotiation_id}/messages/").json()
+    assert [(m["seq"], m["body"].split(":")[0]) for m in lines["results"]] == [
+        (1, f"Seller confirmed version {order.version + 1}")
+    ]
+    assert unread_counts(user=buyer, negotiation_ids=[order.negotiation_id]) == {
+        order.negotiation_id: 1
+    }
+
+
+def test_after_an_rfq_award_only_the_seller_is_told_the_draft_waits_for_him(
+    api_as, buyer, seller, product, django_capture_on_commit_callbacks
+):
+    rfq = RFQFactory(buyer_company=buyer.company, created_by=buyer, category=product.category)
+    quotation = QuotationFactory(rfq=rfq, author=seller)
+    with django_capture_on_commit_callbacks(execute=True):
+        rfq_services.quotation_accept(quotation_id=quotation.pk, actor=buyer, version=1)
+    rfq.refresh_from_db()
+    lines_url = f"/api/v1/negotiations/{rfq.negotiation_id}/messages/"
+    (line,) = api_as(seller).get(lines_url).json()["results"]
+    assert line["body"].startswith("The buyer accepted your quotation")
+    assert api_as(buyer).get(lines_url).json()["results"] == []

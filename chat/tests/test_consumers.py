@@ -10,6 +10,7 @@ from django.db import connections
 from django.test import Client
 
 from accounts.models import User
+from chat import services
 from chat.models import Message
 from chat.tests.factories import post
 from negotiation_portal.asgi import application
@@ -50,7 +51,7 @@ def _session_cookie(user) -> str:
 
 async def socket(user, negotiation_id, *, hello=True, last_id=0):
     """A connected communicator; with ``hello``, returns it with the replayed messages."""
-    headers = [(b"origin", b"http://testserver")]
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
     if user is not None:
         cookie = await sync_to_async(_session_cookie)(user)
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
@@ -282,6 +283,7 @@ async def test_ready_says_whether_the_counterpart_is_online(negotiation, buyer, 
 async def test_an_order_confirmation_appears_as_a_system_message(buyer, seller):
     order = await sync_to_async(make_order)(buyer=buyer, seller=seller)
     communicator, replayed = await socket(buyer, order.negotiation_id)
+    assert replayed == []  # the seller's draft is not announced to the buyer
     await sync_to_async(order_services.order_confirm)(
         order_id=order.pk, actor=seller, version=order.version
     )
@@ -294,7 +296,7 @@ async def test_an_order_confirmation_appears_as_a_system_message(buyer, seller):
     )
     assert message["order"]["id"] == order.pk
     assert message["order"]["version"] == order.version + 1
-    assert message["seq"] == replayed[-1]["seq"] + 1
+    assert message["seq"] == 1  # the buyer's own numbering: his first message
     await communicator.disconnect()
 
 
@@ -310,11 +312,12 @@ def _log_in_and_out(user):
     client.logout()
 
 
-async def test_a_member_removed_from_the_company_loses_access_on_the_next_frame(
-    negotiation, buyer, other_buyer
+async def test_a_member_removed_from_the_company_loses_access_once_the_cached_check_expires(
+    negotiation, buyer, other_buyer, settings
 ):
+    settings.CHAT_ACCESS_RECHECK_SECONDS = 0
     communicator, _ = await socket(buyer, negotiation.pk)
-    # A bulk update sends no signal: the per-frame check still catches it.
+    # A bulk update sends no signal: the socket's next check of access still catches it.
     await sync_to_async(User.objects.filter(pk=buyer.pk).update)(company=other_buyer.company)
     await communicator.send_json_to({"type": "message", "client_id": "c", "body": "Still here?"})
     assert await closed_with(communicator) == 4404
@@ -326,3 +329,150 @@ async def test_a_member_moved_to_another_company_is_closed_at_once(negotiation, 
     buyer.company = other_buyer.company
     await sync_to_async(buyer.save)()
     assert await closed_with(communicator) == 4404
+
+
+async def test_hello_on_a_long_conversation_replays_only_the_newest_page(
+    negotiation, buyer, seller, settings
+):
+    settings.CHAT_REPLAY_LATEST = 3
+    for n in range(5):
+        await sync_to_async(post)(negotiation, seller, f"m{n}")
+    communicator, replayed = await socket(buyer, negotiation.pk)
+    assert [m["body"] for m in replayed] == ["m2", "m3", "m4"]
+
+
+async def test_ready_says_when_earlier_messages_are_left_to_page_back_to(
+    negotiation, buyer, seller, settings
+):
+    settings.CHAT_REPLAY_LATEST = 3
+    for n in range(5):
+        await sync_to_async(post)(negotiation, seller, f"m{n}")
+    communicator, _ = await socket(buyer, negotiation.pk, hello=False)
+    await communicator.send_json_to({"type": "hello", "last_id": 0})
+    ready = await next_of(communicator, "ready")
+    assert ready["earlier"] is True
+    assert ready["more"] is False
+
+
+async def test_a_reconnect_replays_one_bounded_page_and_says_there_is_more(
+    conversation, buyer, settings
+):
+    settings.CHAT_REPLAY_MAX = 2
+    first_id = await sync_to_async(Message.objects.values_list("pk", flat=True).first)()
+    communicator, _ = await socket(buyer, conversation.pk, hello=False)
+    await communicator.send_json_to({"type": "hello", "last_id": first_id})
+    first = await next_of(communicator, "message")
+    ready = await next_of(communicator, "ready")
+    assert first["message"]["seq"] == 2
+    assert ready["more"] is True
+
+
+async def test_a_deeply_nested_frame_gets_an_error_and_the_socket_stays_open(conversation, buyer):
+    communicator, _ = await socket(buyer, conversation.pk)
+    await communicator.send_to(text_data="[" * 10_000 + "]" * 10_000)
+    error = await next_of(communicator, "error")
+    assert error["code"] == "malformed"
+    await communicator.send_json_to({"type": "ping"})
+    assert (await next_of(communicator, "pong"))["type"] == "pong"
+
+
+async def test_a_nul_character_in_a_message_frame_gets_a_field_error(conversation, buyer):
+    communicator, _ = await socket(buyer, conversation.pk)
+    await communicator.send_json_to({"type": "message", "client_id": "n", "body": "a\x00b"})
+    error = await next_of(communicator, "error")
+    assert (error["code"], error["client_id"]) == ("invalid", "n")
+    assert "body" in error["errors"]
+    await communicator.send_json_to({"type": "message", "client_id": "ok", "body": "fine"})
+    assert (await next_of(communicator, "ack"))["client_id"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        b"http://testserver:1",  # same host, another port
+        b"https://testserver",  # same host, another scheme
+        b"http://testserver.evil.example",
+        b"null",
+    ],
+)
+async def test_a_socket_from_another_port_or_scheme_is_refused(negotiation, buyer, origin):
+    cookie = await sync_to_async(_session_cookie)(buyer)
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/negotiations/{negotiation.pk}/chat/",
+        headers=[
+            (b"origin", origin),
+            (b"host", b"testserver"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
+    )
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def test_a_socket_from_a_trusted_origin_is_let_in(negotiation, buyer, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://testserver:8443"]
+    cookie = await sync_to_async(_session_cookie)(buyer)
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/negotiations/{negotiation.pk}/chat/",
+        headers=[
+            (b"origin", b"https://testserver:8443"),
+            (b"host", b"testserver"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
+    )
+    _communicators.append(communicator)
+    connected, _ = await communicator.connect()
+    assert connected
+
+
+async def test_a_system_message_for_the_seller_never_reaches_the_buyers_socket(
+    negotiation, buyer, seller
+):
+    buyer_socket, _ = await socket(buyer, negotiation.pk)
+    seller_socket, _ = await socket(seller, negotiation.pk)
+    await sync_to_async(services.system_message_post)(
+        negotiation_id=negotiation.pk,
+        text="Draft saved.",
+        order_id=None,
+        version=1,
+        audience="seller",
+    )
+    await sync_to_async(post)(negotiation, seller, "Hello")
+    assert [(await next_of(seller_socket, "message"))["message"]["seq"] for _ in range(2)] == [
+        1,
+        2,
+    ]
+    seen = await next_of(buyer_socket, "message")
+    assert (seen["message"]["body"], seen["message"]["seq"]) == ("Hello", 1)
+
+
+async def test_a_password_change_closes_the_users_sockets_with_the_reconnect_code(
+    negotiation, buyer
+):
+    communicator, _ = await socket(buyer, negotiation.pk)
+    await sync_to_async(services.user_sockets_close)(user_id=buyer.pk, reason="password_changed")
+    assert await closed_with(communicator) == 4001
+
+
+async def test_after_a_password_change_an_old_session_cannot_reconnect(negotiation, buyer):
+    cookie = await sync_to_async(_session_cookie)(buyer)
+    await sync_to_async(_change_password)(buyer)
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/negotiations/{negotiation.pk}/chat/",
+        headers=[
+            (b"origin", b"http://testserver"),
+            (b"host", b"testserver"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
+    )
+    _communicators.append(communicator)
+    await communicator.connect()
+    assert await closed_with(communicator) == 4401
+
+
+def _change_password(user):
+    user.set_password("a-new-password-1")
+    user.save()

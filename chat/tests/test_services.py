@@ -1,8 +1,13 @@
+import time
+from unittest import mock
+
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import BuyerFactory
-from chat import selectors, services
+from chat import selectors, serializers, services
 from chat.models import Message
 from chat.tests.factories import pdf_upload, png_upload, post
 from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
@@ -222,3 +227,144 @@ def test_messages_after_returns_the_next_page_in_order(conversation, buyer):
         user=buyer, negotiation_id=conversation.pk, after_id=first.pk, limit=1
     )
     assert [m.pk for m in page] == [rest[0].pk]
+
+
+def test_a_message_costs_two_statements_once_the_conversation_exists(
+    negotiation, buyer, django_assert_num_queries
+):
+    post(negotiation, buyer, "First")  # creates the conversation row
+    buyer.company  # noqa: B018  (sockets hold the user with the company loaded)
+    # SAVEPOINT and RELEASE come from the test's own transaction; in production the two
+    # statements are the numbering UPDATE ... RETURNING (with the membership check) and the
+    # INSERT: no read before the write, no re-reading what the service already holds.
+    with django_assert_num_queries(4) as captured:
+        post(negotiation, buyer, "Second")
+    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
+    assert statements == ["SAVEPOINT", "UPDATE", "INSERT", "RELEASE"]
+
+
+def test_a_resend_is_found_by_the_unique_constraint_and_keeps_the_seq_gapless(
+    negotiation, buyer, seller
+):
+    post(negotiation, buyer, client_id="c-1")
+    again, created = services.message_post(
+        negotiation_id=negotiation.pk, actor=buyer, body="Hello", client_id="c-1"
+    )
+    assert not created
+    assert post(negotiation, seller).seq == 2  # the refused insert gave its number back
+
+
+def test_an_outsider_gets_not_found_before_a_field_error(negotiation, other_buyer):
+    with pytest.raises(NotFound):
+        post(negotiation, other_buyer, "")
+
+
+def test_a_nul_character_in_a_message_is_a_field_error(negotiation, buyer):
+    with pytest.raises(ValidationFailed) as error:
+        post(negotiation, buyer, "a\x00b")
+    assert "body" in error.value.errors
+    assert not Message.objects.exists()
+
+
+def test_the_rate_limit_opens_a_new_window_after_the_old_one_expires(negotiation, buyer, settings):
+    settings.CHAT_RATE_LIMIT = (2, 1)
+    post(negotiation, buyer)
+    post(negotiation, buyer)
+    with pytest.raises(RateLimited):
+        post(negotiation, buyer)
+    time.sleep(1.2)
+    assert post(negotiation, buyer).seq == 3
+
+
+@pytest.mark.redis
+def test_messages_racing_the_rate_limit_expiry_never_lock_the_user_out(
+    negotiation, buyer, settings
+):
+    """cache.add + cache.incr recreated a key that expired in between without a TTL: the user
+    was refused for good. The window counter (common.ratelimit) is one atomic script."""
+    settings.CHAT_RATE_LIMIT = (1000, 1)
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
+    client = cache._cache.get_client(write=True)
+    full_key = cache.make_and_validate_key(f"chat:rate:{buyer.pk}")
+    deadline = time.monotonic() + 2.5
+    while time.monotonic() < deadline:
+        post(negotiation, buyer)
+        assert client.ttl(full_key) != -1
+
+
+def _draft_event_message(negotiation, text="Seller drafted the letter of intent (version 1)."):
+    return services.system_message_post(
+        negotiation_id=negotiation.pk, text=text, order_id=None, version=1, audience="seller"
+    )
+
+
+def test_a_system_message_for_the_seller_is_hidden_from_the_buyer(
+    negotiation, buyer, seller, staff
+):
+    post(negotiation, buyer, "Hello")
+    _draft_event_message(negotiation)
+    post(negotiation, seller, "Hi")
+
+    def seqs(user):
+        messages = selectors.messages_after(user=user, negotiation_id=negotiation.pk)
+        return [(m.body[:5], serializers.message_data(m)["seq"]) for m in messages]
+
+    assert seqs(buyer) == [("Hello", 1), ("Hi", 2)]  # gapless in the buyer's numbering
+    assert seqs(seller) == [("Hello", 1), ("Selle", 2), ("Hi", 3)]
+    assert seqs(staff) == [("Hello", 1), ("Selle", 2), ("Hi", 3)]
+
+
+def test_a_system_message_for_the_seller_is_not_unread_for_the_buyer(negotiation, buyer, seller):
+    _draft_event_message(negotiation)
+    assert selectors.unread_counts(user=buyer, negotiation_ids=[negotiation.pk]) == {}
+    assert selectors.unread_counts(user=seller, negotiation_ids=[negotiation.pk]) == {
+        negotiation.pk: 1
+    }
+
+
+def test_messages_before_pages_back_oldest_first(conversation, buyer):
+    newest = selectors.messages_before(user=buyer, negotiation_id=conversation.pk, before_id=None)
+    earlier = selectors.messages_before(
+        user=buyer, negotiation_id=conversation.pk, before_id=newest[-1].pk, limit=1
+    )
+    assert [m.seq for m in newest] == [1, 2, 3]
+    assert [m.seq for m in earlier] == [2]
+
+
+def test_closing_a_users_sockets_after_a_password_change_sends_the_reconnect_code(buyer):
+    sent = []
+    with mock.patch("chat.services.group_send", lambda group, event: sent.append((group, event))):
+        services.user_sockets_close(user_id=buyer.pk, reason="password_changed")
+    assert sent == [
+        (
+            f"user-{buyer.pk}",
+            {"type": "session.close", "reason": "password_changed", "code": 4001},
+        )
+    ]
+
+
+def test_marking_read_costs_two_statements_on_the_usual_path(
+    conversation, seller, django_assert_num_queries
+):
+    last = Message.objects.order_by("pk").last()
+    services.message_mark_read(negotiation_id=conversation.pk, actor=seller, last_id=last.pk - 1)
+    seller.company  # noqa: B018  (sockets hold the user with the company loaded)
+    # SAVEPOINT/RELEASE are the test transaction's; then the newest readable message (with
+    # the membership check) and the conditional UPDATE of the marker.
+    with django_assert_num_queries(4):
+        services.message_mark_read(negotiation_id=conversation.pk, actor=seller, last_id=last.pk)
+
+
+def test_an_outsider_marking_read_gets_not_found_even_with_a_bad_id(conversation, other_buyer):
+    with pytest.raises(NotFound):
+        services.message_mark_read(negotiation_id=conversation.pk, actor=other_buyer, last_id=-1)
+
+
+def test_the_buyers_marker_never_points_at_a_message_hidden_from_him(negotiation, buyer, seller):
+    seen = post(negotiation, seller, "Hello")
+    hidden = _draft_event_message(negotiation)
+    marker = services.message_mark_read(
+        negotiation_id=negotiation.pk, actor=buyer, last_id=hidden.pk
+    )
+    assert marker == seen.pk

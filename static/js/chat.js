@@ -5,9 +5,15 @@
 (function () {
   "use strict";
 
+  var CLOSE_SESSION_CHANGED = 4001;
   var CLOSE_NOT_AUTHENTICATED = 4401;
   var CLOSE_NOT_FOUND = 4404;
   var BACKOFF_MAX_MS = 30000;
+  // Two servers routinely deliver out of order: a seq gap gets this long to fill by itself
+  // before the client asks the REST API for the missing messages.
+  var GAP_WAIT_MS = 400;
+  var RETRY_BASE_MS = 1000;
+  var EARLIER_PAGE = 50;
   var TYPING_SEND_INTERVAL_MS = 3000;
   var TYPING_SHOW_MS = 4000;
   var URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
@@ -83,13 +89,21 @@
     this.input = root.querySelector("[data-chat-input]");
     this.fileInput = root.querySelector("[data-chat-file]");
     this.formError = root.querySelector("[data-chat-form-error]");
+    this.earlierButton = root.querySelector("[data-chat-earlier]");
 
     this.bySeq = {}; // seq -> message data
     this.elements = {}; // id -> <li>
-    this.pending = []; // unacknowledged {clientId, body, element}, in send order
+    this.pending = []; // unacknowledged {clientId, body, element, sentOn}, in send order
     this.contiguousSeq = 0; // every message up to this seq is shown
     this.contiguousId = 0; // the id of that message: the catch-up cursor
     this.maxSeq = 0;
+    this.earliestId = 0; // the oldest message shown: paging back starts below it
+    this.baseUnknown = false; // hello with last_id 0 replays the newest page only
+    this.generation = 0; // one per socket: a pending message goes out once per socket
+    this.retryTimer = null; // the one timer that resends after rate_limited
+    this.retryAttempt = 0;
+    this.gapTimer = null;
+    this.loadingEarlier = false;
     this.otherRead = 0;
     this.socket = null;
     this.ready = false;
@@ -138,6 +152,11 @@
         }
       });
     }
+    if (this.earlierButton) {
+      this.earlierButton.addEventListener("click", function () {
+        self.loadEarlier();
+      });
+    }
     document.addEventListener("visibilitychange", function () {
       self.markReadSoon();
     });
@@ -165,7 +184,11 @@
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + this.socketPath);
     this.socket = socket;
+    this.generation += 1;
     socket.addEventListener("open", function () {
+      // With nothing held, the server replays the newest page only: its first message sets
+      // where this window's history starts (older pages: "Load earlier messages").
+      self.baseUnknown = self.contiguousSeq === 0 && self.maxSeq === 0;
       socket.send(JSON.stringify({ type: "hello", last_id: self.contiguousId }));
     });
     socket.addEventListener("message", function (event) {
@@ -193,6 +216,12 @@
     if (code === CLOSE_NOT_AUTHENTICATED || code === CLOSE_NOT_FOUND) {
       this.closedForGood = true;
       this.showBanner(this.t("closed"));
+      return;
+    }
+    if (code === CLOSE_SESSION_CHANGED) {
+      // The password changed: this session reconnects at once (a stale one then gets 4401).
+      this.attempt = 0;
+      this.connect();
       return;
     }
     this.showBanner(this.t("reconnecting"));
@@ -246,6 +275,9 @@
       case "pong":
         this.pongDeadline = null;
         this.onState(frame);
+        if (frame.more) {
+          this.fetchMissing();
+        }
         break;
       case "error":
         this.onError(frame);
@@ -261,16 +293,52 @@
     this.attempt = 0;
     this.showBanner("");
     this.heartbeatMs = (frame.heartbeat || 20) * 1000;
+    this.baseUnknown = false;
     this.onState(frame);
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(function () {
       self.heartbeat();
     }, this.heartbeatMs);
-    // Messages written while we were away go out again with their ids: stored once.
-    this.pending.forEach(function (item) {
-      self.send({ type: "message", client_id: item.clientId, body: item.body });
-    });
+    if (this.earlierButton && frame.earlier) {
+      this.earlierButton.hidden = false;
+    }
+    if (frame.more) {
+      this.fetchMissing(); // the replay was one bounded page: the rest comes over REST
+    }
+    // Messages written while we were away go out again with their ids (stored once), each
+    // once on this socket; during a rate-limit pause the retry timer sends them.
+    this.flushPending();
     this.markReadSoon();
+  };
+
+  /* Sends every pending message not yet sent on the current socket. */
+  Chat.prototype.flushPending = function () {
+    var self = this;
+    if (!this.ready || this.retryTimer) {
+      return;
+    }
+    this.pending.forEach(function (item) {
+      if (item.sentOn !== self.generation && self.send({ type: "message", client_id: item.clientId, body: item.body })) {
+        item.sentOn = self.generation;
+      }
+    });
+  };
+
+  /* One timer for all rate-limited messages: exponential backoff with jitter, at least the
+   * server's retry_after; it resends what is pending when it fires. */
+  Chat.prototype.scheduleRetry = function (retryAfterSeconds) {
+    var self = this;
+    if (this.retryTimer) {
+      return;
+    }
+    var delay = Math.min(BACKOFF_MAX_MS, RETRY_BASE_MS * Math.pow(2, this.retryAttempt));
+    delay = Math.max(delay, (retryAfterSeconds || 1) * 1000);
+    delay += Math.random() * delay * 0.3;
+    this.retryAttempt += 1;
+    this.retryTimer = setTimeout(function () {
+      self.retryTimer = null;
+      self.flushPending();
+    }, delay);
   };
 
   Chat.prototype.onState = function (frame) {
@@ -298,7 +366,14 @@
     if (this.bySeq[message.seq]) {
       return;
     }
+    if (this.baseUnknown) {
+      this.baseUnknown = false;
+      this.contiguousSeq = message.seq - 1;
+    }
     this.bySeq[message.seq] = message;
+    if (!this.earliestId || message.id < this.earliestId) {
+      this.earliestId = message.id;
+    }
     var pending = this.takePending(message);
     var element = pending ? pending.element : this.render(message);
     if (pending) {
@@ -312,7 +387,7 @@
       this.contiguousId = this.bySeq[this.contiguousSeq].id;
     }
     if (this.maxSeq > this.contiguousSeq) {
-      this.fetchMissing();
+      this.gapSoon();
     }
     this.updateStatus(message);
     this.updateUnread();
@@ -437,6 +512,7 @@
   };
 
   Chat.prototype.onAck = function (frame) {
+    this.retryAttempt = 0;
     this.add(frame.message);
   };
 
@@ -475,10 +551,9 @@
     if (frame.code === "rate_limited") {
       this.showError(this.t("tooFast"));
       if (item) {
-        setTimeout(function () {
-          self.send({ type: "message", client_id: item.clientId, body: item.body });
-        }, (frame.retry_after || 1) * 1000);
+        item.sentOn = 0; // not stored: the retry timer sends it again
       }
+      this.scheduleRetry(frame.retry_after);
       return;
     }
     if (item) {
@@ -519,11 +594,9 @@
     this.setStatus(element, "sending");
     this.list.appendChild(element);
     this.list.scrollTop = this.list.scrollHeight;
-    this.pending.push({ clientId: clientId, body: body, element: element });
+    this.pending.push({ clientId: clientId, body: body, element: element, sentOn: 0 });
     this.input.value = "";
-    if (this.ready) {
-      this.send({ type: "message", client_id: clientId, body: body });
-    }
+    this.flushPending();
   };
 
   Chat.prototype.upload = function (file) {
@@ -565,7 +638,55 @@
     }
   };
 
-  /* A gap in the seqs: the layer dropped something. The stored conversation fills it. */
+  /* A gap in the seqs: usually two servers delivering out of order, so it gets GAP_WAIT_MS to
+   * fill by itself; if it is still there, the layer dropped something and REST fills it. */
+  Chat.prototype.gapSoon = function () {
+    var self = this;
+    if (this.gapTimer) {
+      return;
+    }
+    this.gapTimer = setTimeout(function () {
+      self.gapTimer = null;
+      if (self.maxSeq > self.contiguousSeq) {
+        self.fetchMissing();
+      }
+    }, GAP_WAIT_MS);
+  };
+
+  /* "Load earlier messages": the page before the oldest shown, over REST. */
+  Chat.prototype.loadEarlier = function () {
+    var self = this;
+    if (this.loadingEarlier || !this.earliestId) {
+      return;
+    }
+    this.loadingEarlier = true;
+    this.earlierButton.disabled = true;
+    var url = this.messagesUrl + "?before_id=" + this.earliestId + "&limit=" + EARLIER_PAGE;
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      })
+      .then(function (page) {
+        // Keep what the reader looks at in place while older messages go in above it.
+        var fromBottom = self.list.scrollHeight - self.list.scrollTop;
+        page.results.forEach(function (message) {
+          self.add(message);
+        });
+        self.list.scrollTop = self.list.scrollHeight - fromBottom;
+        self.earlierButton.hidden = !page.has_more;
+      })
+      .catch(function () {
+        self.showError(self.t("loadFailed"));
+      })
+      .finally(function () {
+        self.loadingEarlier = false;
+        self.earlierButton.disabled = false;
+      });
+  };
+
   Chat.prototype.fetchMissing = function () {
     var self = this;
     if (this.fetching) {
