@@ -3,7 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +18,8 @@ from accounts.forms import (
     UserSignupForm,
     add_service_errors,
 )
-from common.errors import NotAllowed, ValidationFailed
+from common.errors import NotAllowed, RateLimited, ValidationFailed
+from common.ratelimit import client_address
 
 
 def _safe_next(request) -> str | None:
@@ -85,6 +86,22 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "emails/password_reset.txt"
     html_email_template_name = "emails/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            allowed = services.password_reset_allowed(
+                email=form.cleaned_data["email"], ip=client_address(self.request)
+            )
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        if not allowed:
+            # The same answer as a sent mail: the limit must not reveal that an account exists.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

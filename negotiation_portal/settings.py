@@ -6,9 +6,11 @@ kombu's filesystem transport and e-mail written to files, all under ``var/``. Pr
 docs/deployment.md.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -123,9 +125,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed logins allowed per username and per client address within the window.
+# Log-in throttling (accounts.services): failures are remembered for the window. After
+# LOGIN_RATE_LIMIT failures of one username from one address, that pair waits
+# LOGIN_BACKOFF_SECONDS, doubling with each further failure up to LOGIN_BACKOFF_MAX_SECONDS;
+# the right password from another address is not held up by it. Much higher ceilings per
+# username (all addresses) and per address (all usernames) stop distributed guessing and
+# password spraying.
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=5)
-LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=300)
+LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=3600)
+LOGIN_BACKOFF_SECONDS = env.int("LOGIN_BACKOFF_SECONDS", default=60)
+LOGIN_BACKOFF_MAX_SECONDS = env.int("LOGIN_BACKOFF_MAX_SECONDS", default=900)
+LOGIN_USERNAME_LIMIT = env.int("LOGIN_USERNAME_LIMIT", default=100)
+LOGIN_ADDRESS_LIMIT = env.int("LOGIN_ADDRESS_LIMIT", default=50)
+# Password-reset e-mails per client address and per e-mail address within the window.
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=10)
+PASSWORD_RESET_ACCOUNT_LIMIT = env.int("PASSWORD_RESET_ACCOUNT_LIMIT", default=3)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("PASSWORD_RESET_WINDOW_SECONDS", default=3600)
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks). uvicorn reads
+# the same variable for --proxy-headers, so Django and the server agree on the client address
+# (common.ratelimit.client_address). Never "*": anyone could then forge their address.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+for _proxy in FORWARDED_ALLOW_IPS:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FORWARDED_ALLOW_IPS: {_proxy!r} is not an address or network."
+        ) from None
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
