@@ -4,14 +4,17 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_logged_out
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from knox.models import AuthToken
 
 from accounts.models import Company, User
-from common.errors import NotAllowed, RateLimited, ValidationFailed
+from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
 from common.ratelimit import client_address, window_count, window_hit, window_reset
 
 LAST_ACTIVE_RESOLUTION = datetime.timedelta(minutes=5)
@@ -251,3 +254,47 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
         f"password-reset:email:{_digest(email.strip().casefold())}", window=window
     )
     return count <= settings.PASSWORD_RESET_ACCOUNT_LIMIT
+
+
+# --- Sessions and API tokens ---------------------------------------------------------------
+# API tokens are django-rest-knox tokens: one per log-in (device), stored hashed, expiring
+# after settings.API_TOKEN_TTL_HOURS. Sessions end through their auth hash (Django compares
+# it on every request): a new password or a new session epoch invalidates them all.
+
+
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new token for one client; the secret is returned once and only its hash is kept."""
+    return AuthToken.objects.create(user=user)
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_key: str) -> None:
+    """Revokes one of the user's own tokens (by its public key); others' tokens: NotFound."""
+    deleted, _counts = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    if not deleted:
+        raise NotFound(_("No such token."))
+
+
+def _revoke_tokens_and_close_sockets(user: User) -> None:
+    AuthToken.objects.filter(user=user).delete()
+    # The chat closes a user's sockets on user_logged_out (chat.receivers); accounts sits
+    # below chat and does not import it. request=None: no session of this request ends here.
+    transaction.on_commit(lambda: user_logged_out.send(sender=User, request=None, user=user))
+
+
+@transaction.atomic
+def user_password_changed(*, user: User) -> None:
+    """After a password change or reset: every API token is revoked, every chat socket closed.
+
+    The other sessions end by themselves (their auth hash was derived from the old password);
+    the session that changed the password is kept by the view (update_session_auth_hash).
+    """
+    _revoke_tokens_and_close_sockets(user)
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User) -> None:
+    """ "Log out everywhere": ends every session, revokes every API token, closes every socket."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    _revoke_tokens_and_close_sockets(user)

@@ -234,7 +234,8 @@ def test_api_token_endpoint_is_limited_too(api_client, buyer):
     for _ in range(3):
         api_client.post(url, {"username": "buyer", "password": "wrong"})
     response = api_client.post(url, {"username": "buyer", "password": PASSWORD})
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert response.json()["retry_after"] == 60
     assert "token" not in response.json()
 
 
