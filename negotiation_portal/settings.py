@@ -165,10 +165,43 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Public uploads only (product images), served by the proxy under MEDIA_URL.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Private uploads (slips, RFQ, quotation and chat attachments): never under MEDIA_ROOT, served
+# only by the views that check access (common.files). PRIVATE_STORAGE=s3 keeps them in an
+# S3-compatible bucket (django-storages) shared by every replica; the default is a folder.
+PRIVATE_STORAGE = env.str("PRIVATE_STORAGE", default="filesystem")
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+# The proxy's internal location for PRIVATE_MEDIA_ROOT (nginx: `internal; alias ...`), e.g.
+# "/_private/": the views answer with X-Accel-Redirect instead of streaming the file.
+PRIVATE_MEDIA_ACCEL_REDIRECT = env.str("PRIVATE_MEDIA_ACCEL_REDIRECT", default="")
+if PRIVATE_STORAGE == "s3":
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PRIVATE_STORAGE_BUCKET"),
+            "location": env.str("PRIVATE_STORAGE_PREFIX", default="private"),
+            "endpoint_url": env.str("PRIVATE_STORAGE_ENDPOINT_URL", default=None),
+            "region_name": env.str("PRIVATE_STORAGE_REGION", default=None),
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the instance role.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif PRIVATE_STORAGE == "filesystem":
+    if Path(PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
+        raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must not lie inside the served MEDIA_ROOT.")
+    _private_storage = {
+        "BACKEND": "common.files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    }
+else:
+    raise ImproperlyConfigured("PRIVATE_STORAGE is 'filesystem' or 's3'.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
