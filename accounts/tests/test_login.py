@@ -1,4 +1,5 @@
 import datetime
+import re
 import time
 from unittest import mock
 
@@ -64,8 +65,11 @@ def test_failures_of_one_username_at_one_address_hold_that_pair_back(client, buy
         attempt(client, "buyer", "wrong")
     response = attempt(client, "buyer", PASSWORD)
     assert response.status_code == 429
-    assert "Too many failed log-in attempts. Try again in 1 minute." in response.content.decode()
-    assert response["Retry-After"] == "60"
+    assert re.search(
+        r"Too many failed log-in attempts\. Try again in (1 minute|5\d seconds)\.",
+        response.content.decode(),
+    )
+    assert 55 <= int(response["Retry-After"]) <= 60
     assert "_auth_user_id" not in client.session
 
 
@@ -123,7 +127,7 @@ def test_failures_from_many_addresses_reach_the_username_ceiling(client, buyer):
     response = attempt(client, "buyer", PASSWORD, ip="203.0.113.99")
     assert response.status_code == 429
     assert "Try again in 10 minutes." in response.content.decode()
-    assert response["Retry-After"] == "600"
+    assert 595 <= int(response["Retry-After"]) <= 600
 
 
 def test_many_usernames_from_one_address_reach_the_address_ceiling(client, buyer):
@@ -235,7 +239,7 @@ def test_api_token_endpoint_is_limited_too(api_client, buyer):
         api_client.post(url, {"username": "buyer", "password": "wrong"})
     response = api_client.post(url, {"username": "buyer", "password": PASSWORD})
     assert response.status_code == 429
-    assert response.json()["retry_after"] == 60
+    assert 55 <= response.json()["retry_after"] <= 60
     assert "token" not in response.json()
 
 

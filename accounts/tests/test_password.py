@@ -111,5 +111,5 @@ def test_reset_requests_per_address_are_refused_with_the_wait(client, buyer, res
     assert "Too many password reset requests. Try again in 60 minutes." in (
         response.content.decode()
     )
-    assert response["Retry-After"] == "3600"
+    assert 3590 <= int(response["Retry-After"]) <= 3600
     assert mail.outbox == []
