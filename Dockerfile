@@ -7,6 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     VAR_DIR=/app/var \
     MEDIA_ROOT=/app/media \
+    PRIVATE_MEDIA_ROOT=/app/private \
     STATIC_ROOT=/app/staticfiles
 
 WORKDIR /app
@@ -20,12 +21,13 @@ COPY . .
 # settings' production switch and is never used at run time.
 RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app portal \
-    && mkdir -p /app/var /app/media \
-    && chown -R portal: /app/var /app/media
+    && mkdir -p /app/var /app/media /app/private \
+    && chown -R portal: /app/var /app/media /app/private
 
 USER portal
 EXPOSE 8000
 
+# --proxy-headers believes X-Forwarded-For/-Proto only from the addresses in the environment
+# variable FORWARDED_ALLOW_IPS (uvicorn reads it; Django's client_address reads the same one).
 CMD ["uvicorn", "negotiation_portal.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--ws", "auto", "--lifespan", "off", "--proxy-headers", "--forwarded-allow-ips", "*", \
-     "--timeout-graceful-shutdown", "10"]
+     "--ws", "auto", "--lifespan", "off", "--proxy-headers", "--timeout-graceful-shutdown", "10"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -71,8 +72,19 @@ class CompanyAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d companies unverified.") % {"count": updated})
 
 
+class StaffPasswordChangeForm(AdminPasswordChangeForm):
+    """Staff setting a user's password ends that user's tokens and sockets, as a change does."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            services.user_password_changed(user=user)
+        return user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = StaffPasswordChangeForm
     list_display = (
         "username",
         "email",

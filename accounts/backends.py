@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts import services
 from common.errors import RateLimited
+from common.ratelimit import client_address
 
 
 class RateLimitedModelBackend(ModelBackend):
@@ -18,7 +19,7 @@ class RateLimitedModelBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
-        ip = services.client_ip(request)
+        ip = client_address(request)
         try:
             services.login_attempt_check(username=username, ip=ip)
         except RateLimited:
@@ -27,4 +28,6 @@ class RateLimitedModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             services.login_failure_record(username=username, ip=ip)
+        else:
+            services.login_success_record(username=username, ip=ip)
         return user

@@ -1,4 +1,6 @@
 from django.db.models import OuterRef, Q
+from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts.models import Company, User
 from common.db import SubqueryCount, SubqueryMax
@@ -28,3 +30,13 @@ def company_profiles():
 
 def company_profile(*, company_id: int) -> Company:
     return company_profiles().get(pk=company_id)
+
+
+def api_tokens_for_user(user: User) -> list:
+    """The user's API tokens that have not expired, newest first (never their secrets)."""
+    return list(
+        AuthToken.objects.filter(user=user)
+        .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+        .only("token_key", "created", "expiry")
+        .order_by("-created")
+    )

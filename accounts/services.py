@@ -4,14 +4,19 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
+from django.contrib.auth.signals import user_logged_out
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from knox.models import AuthToken
 
 from accounts.models import Company, User
-from common.errors import NotAllowed, RateLimited, ValidationFailed
+from accounts.signals import password_changed
+from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
+from common.ratelimit import client_address, window_count, window_hit, window_reset
 
 LAST_ACTIVE_RESOLUTION = datetime.timedelta(minutes=5)
 
@@ -138,53 +143,160 @@ def company_mark_verified(*, company_ids: list[int], verified: bool) -> int:
     )
 
 
-# --- Login rate limit ---------------------------------------------------------------------
-# Failures are counted per username and per client IP in fixed windows in the cache, so a
-# guesser is stopped whether it tries many passwords on one account or one password on many.
+# --- Log-in throttling ----------------------------------------------------------------------
+# Failures are counted per (username, address): after LOGIN_RATE_LIMIT of them that pair backs
+# off, doubling its wait with each further failure, so a guesser at one address is slowed to a
+# few attempts an hour while the owner, at another address, still logs in. Two much higher
+# ceilings catch guessing spread over many addresses (per username) and one password tried on
+# many accounts (per address). Counters live in common.ratelimit windows (atomic, with TTL).
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR is the client's address: behind the reverse proxy the ASGI server sets it
-    # from X-Forwarded-For (uvicorn --proxy-headers), so it is not read from headers here.
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
-
-
-def _login_keys(*, username: str, ip: str) -> list[str]:
+def _digest(value: str) -> str:
     # Hashed: cache backends restrict key characters and usernames are user input.
-    keys = [
-        f"login-failures:user:{hashlib.sha256(username.strip().casefold().encode()).hexdigest()}"
-    ]
-    if ip:
-        keys.append(f"login-failures:ip:{hashlib.sha256(ip.encode()).hexdigest()}")
-    return keys
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _login_keys(*, username: str, ip: str) -> dict[str, str]:
+    name = username.strip().casefold()
+    pair = _digest(name + "\n" + ip)
+    return {
+        "pair": f"login:pair:{pair}",
+        "backoff": f"login:backoff:{pair}",
+        "user": f"login:user:{_digest(name)}",
+        "ip": f"login:ip:{_digest(ip)}",
+    }
+
+
+def wait_text(seconds: int) -> str:
+    """'45 seconds', '3 minutes': how long a throttled user waits, rounded up."""
+    if seconds < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+def _throttled(seconds: int) -> RateLimited:
+    return RateLimited(
+        _("Too many failed log-in attempts. Try again in %(wait)s.") % {"wait": wait_text(seconds)},
+        retry_after=seconds,
+    )
 
 
 def login_attempt_check(*, username: str, ip: str) -> None:
-    """Raises RateLimited when the username or the IP used up its failures in the window."""
-    counts = cache.get_many(_login_keys(username=username, ip=ip))
-    if any(count >= settings.LOGIN_RATE_LIMIT for count in counts.values()):
-        raise RateLimited(
-            _("Too many failed log-in attempts. Try again in a few minutes."),
-            retry_after=settings.LOGIN_RATE_WINDOW_SECONDS,
-        )
+    """Raises RateLimited, with the seconds to wait, while this attempt must not be checked."""
+    keys = _login_keys(username=username, ip=ip)
+    waits = []
+    count, left = window_count(keys["backoff"])
+    if count:
+        waits.append(left)
+    count, left = window_count(keys["user"])
+    if count >= settings.LOGIN_USERNAME_LIMIT:
+        waits.append(left)
+    if ip:
+        count, left = window_count(keys["ip"])
+        if count >= settings.LOGIN_ADDRESS_LIMIT:
+            waits.append(left)
+    if waits:
+        raise _throttled(max(waits))
 
 
 def login_failure_record(*, username: str, ip: str) -> None:
-    for key in _login_keys(username=username, ip=ip):
-        # add() starts the window only once; incr() keeps its expiry.
-        cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            # The window expired between add() and incr(): start a new one.
-            cache.set(key, 1, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
+    """Counts a wrong password; from the limit on, the pair waits twice as long each time."""
+    keys = _login_keys(username=username, ip=ip)
+    window = settings.LOGIN_RATE_WINDOW_SECONDS
+    failures, _left = window_hit(keys["pair"], window=window)
+    window_hit(keys["user"], window=window)
+    if ip:
+        window_hit(keys["ip"], window=window)
+    if failures >= settings.LOGIN_RATE_LIMIT:
+        doublings = min(failures - settings.LOGIN_RATE_LIMIT, 30)
+        backoff = min(
+            settings.LOGIN_BACKOFF_SECONDS * 2**doublings, settings.LOGIN_BACKOFF_MAX_SECONDS
+        )
+        window_hit(keys["backoff"], window=backoff)
+
+
+def login_success_record(*, username: str, ip: str) -> None:
+    """The right password: this pair starts afresh (the ceilings keep their counts)."""
+    keys = _login_keys(username=username, ip=ip)
+    window_reset(keys["pair"])
+    window_reset(keys["backoff"])
 
 
 def login_authenticate(*, request, username: str, password: str) -> User | None:
     """The user for these credentials, or None; raises RateLimited before checking them.
 
     The check runs here too (not only in accounts.backends) so that the log-in page can tell
-    a rate-limited attempt from a wrong password; the backend records the failures.
+    a throttled attempt from a wrong password; the backend records the outcome.
     """
-    login_attempt_check(username=username, ip=client_ip(request))
+    login_attempt_check(username=username, ip=client_address(request))
     return authenticate(request, username=username, password=password)
+
+
+# --- Password-reset e-mails -------------------------------------------------------------
+
+
+def password_reset_allowed(*, email: str, ip: str) -> bool:
+    """Counts a reset request; False when the e-mail address has had its mails for now.
+
+    Raises RateLimited when the client address asked too often. The per-account refusal is
+    silent (the page says the same as for an unknown address), so it reveals no account.
+    """
+    window = settings.PASSWORD_RESET_WINDOW_SECONDS
+    if ip:
+        count, left = window_hit(f"password-reset:ip:{_digest(ip)}", window=window)
+        if count > settings.PASSWORD_RESET_ADDRESS_LIMIT:
+            raise RateLimited(
+                _("Too many password reset requests. Try again in %(wait)s.")
+                % {"wait": wait_text(left)},
+                retry_after=left,
+            )
+    count, _left = window_hit(
+        f"password-reset:email:{_digest(email.strip().casefold())}", window=window
+    )
+    return count <= settings.PASSWORD_RESET_ACCOUNT_LIMIT
+
+
+# --- Sessions and API tokens ---------------------------------------------------------------
+# API tokens are django-rest-knox tokens: one per log-in (device), stored hashed, expiring
+# after settings.API_TOKEN_TTL_HOURS. Sessions end through their auth hash (Django compares
+# it on every request): a new password or a new session epoch invalidates them all.
+
+
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new token for one client; the secret is returned once and only its hash is kept."""
+    return AuthToken.objects.create(user=user)
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_key: str) -> None:
+    """Revokes one of the user's own tokens (by its public key); others' tokens: NotFound."""
+    deleted, _counts = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    if not deleted:
+        raise NotFound(_("No such token."))
+
+
+def _revoke_tokens(user: User) -> None:
+    AuthToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_password_changed(*, user: User) -> None:
+    """After a password change or reset: every API token is revoked, every chat socket closed.
+
+    The other sessions end by themselves (their auth hash was derived from the old password);
+    the session that changed the password is kept by the view (update_session_auth_hash).
+    """
+    _revoke_tokens(user)
+    transaction.on_commit(lambda: password_changed.send(sender=User, user=user))
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User) -> None:
+    """ "Log out everywhere": ends every session, revokes every API token, closes every socket."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    _revoke_tokens(user)
+    # The chat closes a user's sockets on user_logged_out (chat.receivers); accounts sits
+    # below chat and does not import it. request=None: no session of this request ends here.
+    transaction.on_commit(lambda: user_logged_out.send(sender=User, request=None, user=user))

@@ -31,4 +31,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("company/", views.company_profile, name="company_profile"),
+    path("security/", views.security, name="security"),
+    path("security/tokens/<str:token_key>/revoke/", views.token_revoke, name="token_revoke"),
+    path("security/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
 ]

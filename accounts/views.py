@@ -1,14 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.forms import (
@@ -18,7 +18,8 @@ from accounts.forms import (
     UserSignupForm,
     add_service_errors,
 )
-from common.errors import NotAllowed, ValidationFailed
+from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
+from common.ratelimit import client_address
 
 
 def _safe_next(request) -> str | None:
@@ -74,6 +75,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    def form_valid(self, form):
+        # Django keeps this session (update_session_auth_hash); the service ends the rest.
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user)
+        return response
+
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
@@ -86,6 +93,22 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "emails/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        try:
+            allowed = services.password_reset_allowed(
+                email=form.cleaned_data["email"], ip=client_address(self.request)
+            )
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        if not allowed:
+            # The same answer as a sent mail: the limit must not reveal that an account exists.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "registration/password_reset_done.html"
@@ -94,6 +117,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -126,3 +154,31 @@ def company_profile(request):
     return render(
         request, "accounts/company_profile.html", {"company": company, "form": form}, status=status
     )
+
+
+@login_required
+@require_GET
+def security(request):
+    """The user's API tokens, each revocable, and "log out everywhere"."""
+    tokens = selectors.api_tokens_for_user(request.user)
+    return render(request, "accounts/security.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_key: str):
+    try:
+        services.api_token_revoke(user=request.user, token_key=token_key)
+    except NotFound:
+        raise Http404() from None
+    messages.success(request, _("The API token is revoked."))
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def logout_everywhere(request):
+    services.user_sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, _("You are logged out everywhere: sign in again to continue."))
+    return redirect("accounts:login")

@@ -1,10 +1,9 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.files import PrivateUploadTo, private_storage
 from inquiries.models import Negotiation
 
 BODY_MAX_LENGTH = 5000
@@ -31,12 +30,8 @@ class Conversation(models.Model):
         return f"Chat of negotiation #{self.negotiation_id}"
 
 
-def attachment_path(message: "Message", filename: str) -> str:
-    # The stored name is random: the user's file name is kept only as a label.
-    extension = {"application/pdf": "pdf"}.get(
-        message.attachment_type, message.attachment_type.removeprefix("image/")
-    )
-    return f"chat/{message.negotiation_id}/{uuid.uuid4().hex}.{extension}"
+# Named for migration 0001, which refers to it; the naming rule lives in common.files.
+attachment_path = PrivateUploadTo("chat/{negotiation_id}", "attachment_type", "attachment_name")
 
 
 class Message(models.Model):
@@ -66,7 +61,9 @@ class Message(models.Model):
     side = models.CharField(max_length=6, blank=True)
     body = models.TextField(_("message"), max_length=BODY_MAX_LENGTH, blank=True)
     client_id = models.CharField(max_length=64, blank=True)
-    attachment = models.FileField(upload_to=attachment_path, blank=True, max_length=300)
+    attachment = models.FileField(
+        upload_to=attachment_path, storage=private_storage, blank=True, max_length=300
+    )
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=40, blank=True)
     attachment_size = models.PositiveIntegerField(null=True, blank=True)

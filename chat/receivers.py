@@ -100,6 +100,10 @@ def close_sockets_on_logout(sender, request, user, **kwargs):
         services.user_sockets_close(user_id=user.pk, reason="logout")
 
 
+def close_sockets_on_password_change(sender, user, **kwargs):
+    services.user_sockets_close(user_id=user.pk, reason="password_changed")
+
+
 def recheck_access_on_user_change(sender, instance, created, update_fields=None, **kwargs):
     if created:
         return

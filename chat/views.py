@@ -1,12 +1,13 @@
 """Pages of the chat: attachment downloads and a standalone chat page."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from chat import selectors
 from common.errors import NotFound
+from common.files import private_file_response
 
 
 @login_required
@@ -19,16 +20,10 @@ def attachment(request, message_id: int):
         raise Http404(exc.message) from exc
     if not message.attachment:
         raise Http404("No attachment.")
-    response = FileResponse(
-        message.attachment.open("rb"),
-        content_type=message.attachment_type,
-        # Images show inline; PDFs download, so no viewer runs them in the portal's origin.
-        as_attachment=not message.attachment_type.startswith("image/"),
-        filename=message.attachment_name,
+    # Images show inline; PDFs download, so no viewer runs them in the portal's origin.
+    return private_file_response(
+        message.attachment, name=message.attachment_name, content_type=message.attachment_type
     )
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required

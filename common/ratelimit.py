@@ -5,12 +5,16 @@ and the expiry are one Lua script, so a key can never outlive its window: Django
 `cache.add()` + `cache.incr()` is EXISTS then INCR, and a key that expires between the two
 is recreated without a TTL, which locks its owner out for good. Other backends (the local
 memory cache of the embedded default and the tests) live in one process; a lock makes the
-read-modify-write atomic there.
+read-modify-write atomic there, and windows follow the wall clock, as the local-memory
+cache's own expiry does (so tests can move both with time-machine).
 """
 
+import functools
+import ipaddress
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
@@ -47,7 +51,7 @@ def window_hit(key: str, *, window: int, amount: int = 1) -> tuple[int, int]:
         count, ttl = client.eval(_HIT_SCRIPT, 1, full_key, amount, window)
         return int(count), max(1, int(ttl))
     with _local_lock:
-        now = time.monotonic()
+        now = time.time()
         count, ends = cache.get(key) or (0, now + window)
         if ends <= now:
             count, ends = 0, now + window
@@ -72,7 +76,7 @@ def window_count(key: str) -> tuple[int, int]:
     if value is None:
         return 0, 0
     count, ends = value
-    left = ends - time.monotonic()
+    left = ends - time.time()
     if left <= 0:
         return 0, 0
     return count, max(1, int(left + 0.999))
@@ -80,3 +84,51 @@ def window_count(key: str) -> tuple[int, int]:
 
 def window_reset(key: str) -> None:
     _backend().delete(key)
+
+
+@functools.cache
+def _trusted_networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy)
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [v6]:port
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # v4:port
+        value = value.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str:
+    """The address of the client that sent the request: the key of every per-address limit.
+
+    X-Forwarded-For is believed only as far as the proxies in ``settings.FORWARDED_ALLOW_IPS``
+    appended to it: walking it from the right, past our own proxies, the first address is the
+    one a trusted proxy saw. Everything to the left of it was written by the client and is
+    ignored, so a forged left-most entry changes nothing. uvicorn (``--proxy-headers``) does
+    the same walk with the same setting (it reads ``FORWARDED_ALLOW_IPS`` from the environment),
+    so behind uvicorn ``REMOTE_ADDR`` usually is the client already.
+    """
+    if request is None:
+        return ""
+    peer = request.META.get("REMOTE_ADDR", "")
+    trusted = _trusted_networks(tuple(settings.FORWARDED_ALLOW_IPS))
+    peer_address = _address(peer)
+    if peer_address is None or not any(peer_address in network for network in trusted):
+        return peer
+    client = peer
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:
+            # A trusted proxy appends a real address; anything else came from the client.
+            break
+        client = str(address)
+        if not any(address in network for network in trusted):
+            break
+    return client

@@ -6,9 +6,12 @@ kombu's filesystem transport and e-mail written to files, all under ``var/``. Pr
 docs/deployment.md.
 """
 
+import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -45,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "channels",
     "django_celery_beat",
@@ -123,9 +126,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed logins allowed per username and per client address within the window.
+# Log-in throttling (accounts.services): failures are remembered for the window. After
+# LOGIN_RATE_LIMIT failures of one username from one address, that pair waits
+# LOGIN_BACKOFF_SECONDS, doubling with each further failure up to LOGIN_BACKOFF_MAX_SECONDS;
+# the right password from another address is not held up by it. Much higher ceilings per
+# username (all addresses) and per address (all usernames) stop distributed guessing and
+# password spraying.
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=5)
-LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=300)
+LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=3600)
+LOGIN_BACKOFF_SECONDS = env.int("LOGIN_BACKOFF_SECONDS", default=60)
+LOGIN_BACKOFF_MAX_SECONDS = env.int("LOGIN_BACKOFF_MAX_SECONDS", default=900)
+LOGIN_USERNAME_LIMIT = env.int("LOGIN_USERNAME_LIMIT", default=100)
+LOGIN_ADDRESS_LIMIT = env.int("LOGIN_ADDRESS_LIMIT", default=50)
+# Password-reset e-mails per client address and per e-mail address within the window.
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=10)
+PASSWORD_RESET_ACCOUNT_LIMIT = env.int("PASSWORD_RESET_ACCOUNT_LIMIT", default=3)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("PASSWORD_RESET_WINDOW_SECONDS", default=3600)
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks). uvicorn reads
+# the same variable for --proxy-headers, so Django and the server agree on the client address
+# (common.ratelimit.client_address). Never "*": anyone could then forge their address.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+for _proxy in FORWARDED_ALLOW_IPS:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FORWARDED_ALLOW_IPS: {_proxy!r} is not an address or network."
+        ) from None
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
@@ -137,10 +165,43 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Public uploads only (product images), served by the proxy under MEDIA_URL.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Private uploads (slips, RFQ, quotation and chat attachments): never under MEDIA_ROOT, served
+# only by the views that check access (common.files). PRIVATE_STORAGE=s3 keeps them in an
+# S3-compatible bucket (django-storages) shared by every replica; the default is a folder.
+PRIVATE_STORAGE = env.str("PRIVATE_STORAGE", default="filesystem")
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+# The proxy's internal location for PRIVATE_MEDIA_ROOT (nginx: `internal; alias ...`), e.g.
+# "/_private/": the views answer with X-Accel-Redirect instead of streaming the file.
+PRIVATE_MEDIA_ACCEL_REDIRECT = env.str("PRIVATE_MEDIA_ACCEL_REDIRECT", default="")
+if PRIVATE_STORAGE == "s3":
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PRIVATE_STORAGE_BUCKET"),
+            "location": env.str("PRIVATE_STORAGE_PREFIX", default="private"),
+            "endpoint_url": env.str("PRIVATE_STORAGE_ENDPOINT_URL", default=None),
+            "region_name": env.str("PRIVATE_STORAGE_REGION", default=None),
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the instance role.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif PRIVATE_STORAGE == "filesystem":
+    if Path(PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
+        raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must not lie inside the served MEDIA_ROOT.")
+    _private_storage = {
+        "BACKEND": "common.files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    }
+else:
+    raise ImproperlyConfigured("PRIVATE_STORAGE is 'filesystem' or 's3'.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -235,7 +296,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that anonymous requests get 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # django-rest-knox: hashed, one token per log-in (device), expiring, revocable.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -244,6 +306,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+}
+# API tokens expire this many hours after the log-in that created them (0: never).
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 30)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=API_TOKEN_TTL_HOURS) if API_TOKEN_TTL_HOURS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Negotiation Portal API",

@@ -2,13 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from common import views as common_views
 
 # Each app's api.py holds its REST routes under /api/v1/.
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("accounts.api")),
     path("", include("inquiries.api")),
     path("", include("orders.api")),
     path("", include("chat.api")),

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company
+from common.files import PrivateUploadTo, private_storage
 from orders.models import Order
 
 BANK_FIELDS = ("beneficiary", "bank_name", "account_number", "swift_bic", "bank_address")
@@ -95,8 +96,15 @@ class Payment(models.Model):
     # One submission per key and order: a double click or a retried request finds the first.
     idempotency_key = models.CharField(max_length=64)
     reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
-    slip = models.FileField(_("remittance slip"), upload_to="payments/slips/%Y/%m/", blank=True)
+    slip = models.FileField(
+        _("remittance slip"),
+        storage=private_storage,
+        upload_to=PrivateUploadTo("payments/slips", "slip_content_type", "slip_name"),
+        blank=True,
+        max_length=200,
+    )
     slip_content_type = models.CharField(max_length=50, blank=True)
+    slip_name = models.CharField(max_length=200, blank=True)  # the client's file name
     card_last4 = models.CharField(max_length=4, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

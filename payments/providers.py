@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationFailed
-from common.files import attachment_content_type
+from common.files import attachment_content_type, original_name
 from payments.models import PaymentStatus
 
 
@@ -61,7 +61,9 @@ class BankTransferProvider(PaymentProvider):
             except ValidationFailed as exc:
                 errors.update(exc.errors)
             else:
-                cleaned.update(slip=slip, slip_content_type=content_type)
+                cleaned.update(
+                    slip=slip, slip_content_type=content_type, slip_name=original_name(slip)
+                )
         if errors:
             raise ValidationFailed(errors)
         return cleaned

@@ -6,7 +6,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Side
 from common.errors import DomainError, NotAllowed, NotFound, ValidationFailed
+from common.files import private_file_response
 from orders import services as order_services
 from payments import selectors, services
 from payments.models import BANK_FIELDS, BankAccount, PaymentStatus
@@ -193,10 +194,9 @@ def slip(request, payment_id: int):
         raise Http404 from None
     if not payment.slip:
         raise Http404
-    return FileResponse(
-        payment.slip.open("rb"),
-        as_attachment=True,
-        filename=f"remittance-{payment.order.number}-{payment.pk}",
+    return private_file_response(
+        payment.slip,
+        name=payment.slip_name or f"remittance-{payment.order.number}-{payment.pk}",
         content_type=payment.slip_content_type,
     )
 

@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import Company
 from catalog.models import Category, Unit
+from common.files import PrivateUploadTo, private_storage
 from common.validators import validate_currency
 from inquiries.models import Negotiation
 from orders.models import Incoterm
@@ -104,7 +105,11 @@ class RFQ(models.Model):
 
 class RFQAttachment(models.Model):
     rfq = models.ForeignKey(RFQ, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="rfq/%Y/%m/")
+    file = models.FileField(
+        storage=private_storage,
+        upload_to=PrivateUploadTo("rfq", "content_type", "name"),
+        max_length=200,
+    )
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
@@ -146,8 +151,15 @@ class Quotation(models.Model):
     incoterm = models.CharField(_("Incoterm"), max_length=3, choices=Incoterm.choices)
     valid_until = models.DateField(_("valid until"))
     message = models.TextField(_("message"), max_length=2000, blank=True)
-    attachment = models.FileField(_("attachment"), upload_to="rfq/quotations/%Y/%m/", blank=True)
+    attachment = models.FileField(
+        _("attachment"),
+        storage=private_storage,
+        upload_to=PrivateUploadTo("rfq/quotations", "attachment_type", "attachment_name"),
+        blank=True,
+        max_length=200,
+    )
     attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=50, blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
     )

@@ -34,7 +34,7 @@ from common.errors import (
     ValidationFailed,
 )
 from common.fields import clean_fields
-from common.files import attachment_content_type
+from common.files import attachment_content_type, original_name
 from common.money import format_money
 from inquiries.models import Negotiation
 from orders.services import order_create_from_quotation
@@ -198,7 +198,7 @@ def rfq_create(
         RFQAttachment.objects.create(
             rfq=rfq,
             file=upload,
-            name=upload.name[:200],
+            name=original_name(upload),
             content_type=content_type,
             size=upload.size,
         )
@@ -279,7 +279,11 @@ def quotation_submit(
             raise _not_open(rfq)
         raise InvalidTransition(_("The quotation deadline has passed."))
     if content_type:
-        cleaned.update(attachment=attachment, attachment_name=attachment.name[:200])
+        cleaned.update(
+            attachment=attachment,
+            attachment_name=original_name(attachment),
+            attachment_type=content_type,
+        )
     try:
         with transaction.atomic():
             quotation = Quotation.objects.create(
@@ -346,9 +350,10 @@ def quotation_revise(
         raise _quotation_conflict(quotation.pk, version=version, allowed=(Q_STATE.SUBMITTED,))
     quotation.refresh_from_db()
     if content_type:
+        quotation.attachment_type = content_type
         quotation.attachment = attachment
-        quotation.attachment_name = attachment.name[:200]
-        quotation.save(update_fields=["attachment", "attachment_name"])
+        quotation.attachment_name = original_name(attachment)
+        quotation.save(update_fields=["attachment", "attachment_name", "attachment_type"])
     return quotation
 
 

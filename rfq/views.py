@@ -8,7 +8,7 @@ rfq/services.py and rfq/selectors.py.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Side
 from common.errors import DomainError, NotFound, ValidationFailed
+from common.files import private_file_response
 from rfq import selectors, services
 from rfq.forms import BrowseForm, QuotationForm, RFQForm
 from rfq.models import RFQ, Quotation
@@ -257,7 +258,9 @@ def rfq_attachment(request, rfq_id: int, attachment_id: int):
     attachment = next((a for a in rfq.attachments.all() if a.pk == attachment_id), None)
     if attachment is None:
         raise Http404
-    return _file_response(attachment.file, attachment.name, attachment.content_type)
+    return private_file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type
+    )
 
 
 @login_required
@@ -267,13 +270,8 @@ def quotation_attachment(request, quotation_id: int):
     )
     if not quotation.attachment:
         raise Http404
-    return _file_response(quotation.attachment, quotation.attachment_name, None)
-
-
-def _file_response(file, name: str, content_type: str | None) -> FileResponse:
-    # Served as a download, never inline: the content was checked, but not trusted.
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=name)
-    if content_type:
-        response["Content-Type"] = content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        quotation.attachment,
+        name=quotation.attachment_name,
+        content_type=quotation.attachment_type or "application/octet-stream",
+    )

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +15,6 @@ def process_clock_cache(settings):
     Redis expires keys on its own clock, which time-machine cannot move.
     """
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local-memory caches share their store per process: a previous test's windows (written
+    # at the same travelled-to time) would still be open.
+    caches["default"].clear()

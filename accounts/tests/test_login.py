@@ -1,4 +1,6 @@
 import datetime
+import re
+import time
 from unittest import mock
 
 import pytest
@@ -18,7 +20,11 @@ PASSWORD = "correct-horse-42"
 @pytest.fixture(autouse=True)
 def _small_limit(settings):
     settings.LOGIN_RATE_LIMIT = 3
-    settings.LOGIN_RATE_WINDOW_SECONDS = 300
+    settings.LOGIN_RATE_WINDOW_SECONDS = 600
+    settings.LOGIN_BACKOFF_SECONDS = 60
+    settings.LOGIN_BACKOFF_MAX_SECONDS = 240
+    settings.LOGIN_USERNAME_LIMIT = 10
+    settings.LOGIN_ADDRESS_LIMIT = 6
 
 
 def attempt(client, username, password, ip="203.0.113.7"):
@@ -54,18 +60,78 @@ def test_logout_needs_a_post_and_ends_the_session(client, buyer):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_is_refused_after_too_many_failures_for_the_username(client, buyer):
-    for number in range(3):
-        attempt(client, "buyer", "wrong", ip=f"198.51.100.{number}")
-    response = attempt(client, "buyer", PASSWORD, ip="198.51.100.99")
+def test_failures_of_one_username_at_one_address_hold_that_pair_back(client, buyer):
+    for _ in range(3):
+        attempt(client, "buyer", "wrong")
+    response = attempt(client, "buyer", PASSWORD)
     assert response.status_code == 429
-    assert "Too many failed log-in attempts" in response.content.decode()
-    assert response["Retry-After"] == "300"
+    assert re.search(
+        r"Too many failed log-in attempts\. Try again in (1 minute|5\d seconds)\.",
+        response.content.decode(),
+    )
+    assert 55 <= int(response["Retry-After"]) <= 60
     assert "_auth_user_id" not in client.session
 
 
-def test_login_is_refused_after_too_many_failures_from_one_ip(client, buyer):
-    for number in range(3):
+def test_an_attackers_failures_do_not_lock_out_the_owner_at_another_address(client, buyer):
+    for _ in range(8):
+        attempt(client, "buyer", "wrong", ip="198.51.100.66")
+    assert attempt(client, "buyer", PASSWORD, ip="203.0.113.7").status_code == 302
+
+
+def test_attempts_refused_while_waiting_do_not_count(client, buyer):
+    for _ in range(20):
+        attempt(client, "buyer", "wrong", ip="198.51.100.66")
+    with pytest.raises(RateLimited):
+        services.login_attempt_check(username="buyer", ip="198.51.100.66")
+    services.login_attempt_check(username="buyer", ip="198.51.100.67")
+
+
+def test_each_further_failure_doubles_the_wait(client, buyer, process_clock_cache):
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        for _ in range(3):
+            attempt(client, "buyer", "wrong")
+        assert attempt(client, "buyer", PASSWORD)["Retry-After"] == "60"
+        traveller.shift(datetime.timedelta(seconds=61))
+        attempt(client, "buyer", "wrong")
+        response = attempt(client, "buyer", PASSWORD)
+        assert response["Retry-After"] == "120"
+        assert "Try again in 2 minutes." in response.content.decode()
+        traveller.shift(datetime.timedelta(seconds=121))
+        attempt(client, "buyer", "wrong")
+        assert attempt(client, "buyer", PASSWORD)["Retry-After"] == "240"
+        traveller.shift(datetime.timedelta(seconds=241))
+        attempt(client, "buyer", "wrong")
+        assert attempt(client, "buyer", PASSWORD)["Retry-After"] == "240", "capped"
+
+
+def test_the_right_password_after_the_wait_logs_in_and_starts_afresh(
+    client, buyer, process_clock_cache
+):
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        for _ in range(3):
+            attempt(client, "buyer", "wrong")
+        traveller.shift(datetime.timedelta(seconds=61))
+        assert attempt(client, "buyer", PASSWORD).status_code == 302
+        client.logout()
+        for _ in range(2):
+            attempt(client, "buyer", "wrong")
+        assert attempt(client, "buyer", PASSWORD).status_code == 302
+
+
+def test_failures_from_many_addresses_reach_the_username_ceiling(client, buyer):
+    for number in range(10):
+        attempt(client, "buyer", "wrong", ip=f"198.51.100.{number}")
+    response = attempt(client, "buyer", PASSWORD, ip="203.0.113.99")
+    assert response.status_code == 429
+    assert "Try again in 10 minutes." in response.content.decode()
+    assert 595 <= int(response["Retry-After"]) <= 600
+
+
+def test_many_usernames_from_one_address_reach_the_address_ceiling(client, buyer):
+    for number in range(6):
         attempt(client, f"guess{number}", "wrong", ip="203.0.113.50")
     assert attempt(client, "buyer", PASSWORD, ip="203.0.113.50").status_code == 429
     assert attempt(client, "buyer", PASSWORD, ip="203.0.113.51").status_code == 302
@@ -75,7 +141,7 @@ def test_username_limit_ignores_letter_case_and_spaces(client, buyer):
     for name in ("buyer", "BUYER", " Buyer "):
         attempt(client, name, "wrong", ip="192.0.2.1")
     with pytest.raises(RateLimited):
-        services.login_attempt_check(username="buyer", ip="192.0.2.2")
+        services.login_attempt_check(username="buyer", ip="192.0.2.1")
 
 
 def test_failures_below_the_limit_still_allow_login(client, buyer):
@@ -93,27 +159,42 @@ def test_a_limited_login_does_not_check_the_password(client, buyer):
     authenticate.assert_not_called()
 
 
-def test_login_is_allowed_again_after_the_window(client, buyer, process_clock_cache):
-    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
-    with time_machine.travel(start, tick=False) as traveller:
-        for _ in range(3):
-            attempt(client, "buyer", "wrong")
-        assert attempt(client, "buyer", PASSWORD).status_code == 429
-        traveller.shift(datetime.timedelta(seconds=301))
-        assert attempt(client, "buyer", PASSWORD).status_code == 302
-
-
-def test_the_window_starts_at_the_first_failure(buyer, process_clock_cache):
+def test_failures_are_forgotten_after_the_window(buyer, process_clock_cache):
     start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False) as traveller:
         services.login_failure_record(username="buyer", ip="192.0.2.1")
-        traveller.shift(datetime.timedelta(seconds=200))
+        traveller.shift(datetime.timedelta(seconds=500))
         services.login_failure_record(username="buyer", ip="192.0.2.1")
-        services.login_failure_record(username="buyer", ip="192.0.2.1")
-        with pytest.raises(RateLimited):
-            services.login_attempt_check(username="buyer", ip="192.0.2.1")
         traveller.shift(datetime.timedelta(seconds=101))
+        services.login_failure_record(username="buyer", ip="192.0.2.1")
         services.login_attempt_check(username="buyer", ip="192.0.2.1")
+
+
+@pytest.mark.redis
+def test_login_failures_racing_the_window_expiry_never_leave_a_counter_without_ttl(settings):
+    from django.core.cache import caches
+
+    settings.LOGIN_RATE_WINDOW_SECONDS = 1
+    settings.LOGIN_RATE_LIMIT = 10**6
+    cache = caches["default"]
+    client = cache._cache.get_client(write=True)
+    key = cache.make_and_validate_key(services._login_keys(username="racer", ip="")["user"])
+    deadline = time.monotonic() + 2.5
+    while time.monotonic() < deadline:
+        services.login_failure_record(username="racer", ip="")
+        assert client.ttl(key) != -1
+
+
+@pytest.mark.redis
+def test_a_login_counter_left_without_ttl_by_older_code_gets_one():
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    client = cache._cache.get_client(write=True)
+    key = cache.make_and_validate_key(services._login_keys(username="stuck", ip="")["user"])
+    client.set(key, 3)
+    services.login_failure_record(username="stuck", ip="")
+    assert 0 < client.ttl(key) <= 600
 
 
 def test_login_page_shows_a_form_for_anonymous_visitors(client):
@@ -136,15 +217,19 @@ def test_admin_login_counts_towards_the_same_limit(client, staff):
             REMOTE_ADDR="192.0.2.9",
         )
     with pytest.raises(RateLimited):
-        services.login_attempt_check(username="staff", ip="192.0.2.10")
-    response = attempt(client, "staff", PASSWORD, ip="192.0.2.10")
+        services.login_attempt_check(username="staff", ip="192.0.2.9")
+    response = attempt(client, "staff", PASSWORD, ip="192.0.2.9")
     assert response.status_code == 429
 
 
 def test_a_limited_admin_login_is_refused_even_with_the_right_password(client, staff):
     for _ in range(3):
         attempt(client, "staff", "wrong")
-    client.post(reverse("admin:login"), {"username": "staff", "password": PASSWORD})
+    client.post(
+        reverse("admin:login"),
+        {"username": "staff", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+    )
     assert "_auth_user_id" not in client.session
 
 
@@ -153,7 +238,8 @@ def test_api_token_endpoint_is_limited_too(api_client, buyer):
     for _ in range(3):
         api_client.post(url, {"username": "buyer", "password": "wrong"})
     response = api_client.post(url, {"username": "buyer", "password": PASSWORD})
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert 55 <= response.json()["retry_after"] <= 60
     assert "token" not in response.json()
 
 
@@ -161,3 +247,16 @@ def test_logins_without_a_request_are_limited_per_username(buyer):
     for _ in range(3):
         assert authenticate(username="buyer", password="wrong") is None
     assert authenticate(username="buyer", password=PASSWORD) is None
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, buyer, settings):
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
+    for number in range(5):
+        client.post(
+            LOGIN,
+            {"username": "buyer", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 198.51.100.66",
+        )
+    with pytest.raises(RateLimited):
+        services.login_attempt_check(username="buyer", ip="198.51.100.66")

@@ -75,3 +75,41 @@ def test_a_tampered_reset_link_is_refused(client, buyer):
     response = client.get(url)
     assert response.status_code == 200
     assert "This link is no longer valid" in response.content.decode()
+
+
+@pytest.fixture
+def reset_limits(settings):
+    settings.PASSWORD_RESET_ADDRESS_LIMIT = 3
+    settings.PASSWORD_RESET_ACCOUNT_LIMIT = 2
+    settings.PASSWORD_RESET_WINDOW_SECONDS = 3600
+
+
+def test_reset_mails_per_account_stop_at_the_limit_with_the_same_answer(
+    client, buyer, reset_limits
+):
+    for number in range(3):
+        response = client.post(
+            reverse("accounts:password_reset"),
+            {"email": buyer.email},
+            REMOTE_ADDR=f"198.51.100.{number}",
+        )
+        assert response["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 2
+
+
+def test_reset_requests_per_address_are_refused_with_the_wait(client, buyer, reset_limits):
+    for number in range(3):
+        client.post(
+            reverse("accounts:password_reset"),
+            {"email": f"ghost{number}@example.com"},
+            REMOTE_ADDR="198.51.100.9",
+        )
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": buyer.email}, REMOTE_ADDR="198.51.100.9"
+    )
+    assert response.status_code == 429
+    assert "Too many password reset requests. Try again in 60 minutes." in (
+        response.content.decode()
+    )
+    assert 3590 <= int(response["Retry-After"]) <= 3600
+    assert mail.outbox == []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from common.testing import child_database_url, session_key_for, start_asgi_server, stop_process
 
@@ -73,7 +73,7 @@ def test_a_socket_on_one_server_receives_in_order_what_the_other_server_stores(
     if database_url is None:
         pytest.skip("needs PostgreSQL or an SQLite file test database (TEST_DATABASE_NAME)")
     buyer_cookie, seller_cookie = _cookie(buyer), _cookie(seller)
-    token = Token.objects.create(user=seller).key
+    token = AuthToken.objects.create(user=seller)[1]
     server_a, port_a = _start_server(database_url, tmp_path / "a.log")
     server_b, port_b = _start_server(database_url, tmp_path / "b.log")
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from common.files import private_storage
 from orders.models import OrderEvent, OrderStatus
 from orders.tests.factories import make_order
 from payments import services
@@ -93,6 +94,21 @@ def test_a_pdf_remittance_slip_is_kept(awaiting_order, buyer):
 
     assert payment.slip_content_type == "application/pdf"
     assert payment.slip.name
+
+
+def test_a_slip_is_stored_privately_under_a_random_name_typed_by_its_content(
+    awaiting_order, buyer, settings
+):
+    slip = SimpleUploadedFile("remittance.html", PDF, content_type="text/html")
+
+    payment = pay(awaiting_order, buyer, "100.00", slip=slip)
+
+    assert payment.slip.name.startswith("payments/slips/")
+    assert payment.slip.name.endswith(".pdf")
+    assert "remittance" not in payment.slip.name
+    assert payment.slip_name == "remittance.html"
+    assert payment.slip.storage is private_storage()
+    assert not payment.slip.path.startswith(settings.MEDIA_ROOT)
 
 
 def test_a_slip_is_typed_by_its_content_not_its_name(awaiting_order, buyer):

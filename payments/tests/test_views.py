@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from orders.models import OrderStatus
@@ -195,3 +196,27 @@ def test_the_api_hides_the_payments_of_others_with_404(awaiting_order, other_sel
     response = api_as(other_seller).get(f"/api/v1/orders/{awaiting_order.pk}/payments/")
 
     assert response.status_code == 404
+
+
+def test_the_slip_is_served_to_the_seller_as_a_guarded_download(
+    awaiting_order, buyer, seller, as_user
+):
+    payment = pay(
+        awaiting_order,
+        buyer,
+        "100.00",
+        slip=SimpleUploadedFile("Remittance Nov.pdf", b"%PDF-1.4 slip", "application/pdf"),
+    )
+    response = as_user(seller).get(reverse("payments:slip", args=[payment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 slip"
+    assert response["Content-Disposition"] == 'attachment; filename="Remittance_Nov.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_outsiders_get_404_for_the_slip(awaiting_order, buyer, other_buyer, as_user):
+    payment = pay(
+        awaiting_order, buyer, "100.00", slip=SimpleUploadedFile("s.pdf", b"%PDF-1.4", "x")
+    )
+    assert as_user(other_buyer).get(reverse("payments:slip", args=[payment.pk])).status_code == 404

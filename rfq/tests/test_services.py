@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from common.errors import InvalidTransition, NotAllowed, NotFound, StaleVersion, ValidationFailed
+from common.files import private_storage
 from inquiries.models import Negotiation
 from orders.models import OrderEvent, OrderStatus
 from rfq import selectors, services
@@ -134,6 +135,31 @@ def test_rfq_takes_pdf_and_image_attachments(buyer, category):
         actor=buyer, values=rfq_values(category), attachments=[pdf_upload(), png_upload()]
     )
     assert [a.content_type for a in rfq.attachments.all()] == ["application/pdf", "image/png"]
+
+
+def test_rfq_attachments_are_stored_privately_under_random_names_typed_by_content(
+    buyer, category, settings
+):
+    rfq = services.rfq_create(
+        actor=buyer, values=rfq_values(category), attachments=[png_upload("poly.html")]
+    )
+    attachment = rfq.attachments.get()
+    assert attachment.name == "poly.html"
+    assert attachment.file.name.startswith("rfq/") and attachment.file.name.endswith(".png")
+    assert "poly" not in attachment.file.name
+    assert attachment.file.storage is private_storage()
+    assert not attachment.file.path.startswith(settings.MEDIA_ROOT)
+
+
+def test_a_quotation_attachment_is_stored_privately_with_its_checked_type(rfq, seller):
+    quotation = services.quotation_submit(
+        rfq_id=rfq.pk, actor=seller, values=quotation_values(), attachment=pdf_upload("x.gif")
+    )
+    assert quotation.attachment_type == "application/pdf"
+    assert quotation.attachment_name == "x.gif"
+    assert quotation.attachment.name.startswith("rfq/quotations/")
+    assert quotation.attachment.name.endswith(".pdf")
+    assert quotation.attachment.storage is private_storage()
 
 
 def test_attachment_type_is_read_from_the_content_not_the_name(buyer, category):

@@ -123,13 +123,16 @@ def test_quotation_attachment_is_downloadable_by_the_buyer_but_not_a_rival(
     quotation = QuotationFactory(
         rfq=rfq,
         author=seller,
-        attachment=SimpleUploadedFile("offer.pdf", b"%PDF-1.4 offer"),
-        attachment_name="offer.pdf",
+        attachment=SimpleUploadedFile("offer.html", b"%PDF-1.4 offer"),
+        attachment_name="offer.html",
+        attachment_type="application/pdf",
     )
     url = reverse("rfq:quotation_attachment", args=[quotation.pk])
     response = as_user(buyer).get(url)
     assert response.status_code == 200
-    assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="offer.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert as_user(rival).get(url).status_code == 404
 
 

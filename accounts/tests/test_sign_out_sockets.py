@@ -1,0 +1,87 @@
+"""A password change, a reset or "log out everywhere" closes the user's open chat sockets."""
+
+import contextlib
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import connections
+from django.test import Client
+
+from accounts import services
+from inquiries.tests.factories import NegotiationFactory
+from negotiation_portal.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+async def _in_memory_layer(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    yield
+    await sync_to_async(connections.close_all)()
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+async def _open_socket(user) -> WebsocketCommunicator:
+    negotiation = await sync_to_async(NegotiationFactory)(buyer_company=user.company)
+    cookie = await sync_to_async(_session_cookie)(user)
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/negotiations/{negotiation.pk}/chat/",
+        headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={cookie}".encode())],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def _close_code(communicator) -> int | None:
+    try:
+        while True:
+            output = await communicator.receive_output(timeout=2)
+            if output["type"] == "websocket.close":
+                return output["code"]
+    finally:
+        with contextlib.suppress(Exception):
+            await communicator.disconnect(timeout=1)
+
+
+def _change_password(user):
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": "correct-horse-42",
+            "new_password1": "lantern-meadow-73",
+            "new_password2": "lantern-meadow-73",
+        },
+    )
+    assert response.status_code == 302
+
+
+async def test_a_password_change_closes_the_users_open_chat_sockets(buyer):
+    communicator = await _open_socket(buyer)
+    await sync_to_async(_change_password)(buyer)
+    # 4001: the page reconnects; only the session that changed the password still authenticates.
+    assert await _close_code(communicator) == 4001
+
+
+async def test_log_out_everywhere_closes_the_users_open_chat_sockets(buyer):
+    communicator = await _open_socket(buyer)
+    await sync_to_async(services.user_sign_out_everywhere)(user=buyer)
+    assert await _close_code(communicator) == 4401
+
+
+async def test_another_users_password_change_leaves_the_socket_open(buyer, other_buyer):
+    communicator = await _open_socket(buyer)
+    await sync_to_async(services.user_password_changed)(user=other_buyer)
+    while not await communicator.receive_nothing(timeout=0.5):
+        assert (await communicator.receive_output())["type"] != "websocket.close"
+    await communicator.disconnect()
