@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chat', '0001_conversation_messages_read_markers_presence'),
+        ('chat', '0002_message_audience_and_side_seqs'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0002_reminder_sweep_schedule'),
+        ('payments', '0004_reminder_schedule_fill'),
     ]
 
     operations = [
