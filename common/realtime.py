@@ -9,7 +9,7 @@ import logging
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
@@ -50,4 +50,17 @@ def db_to_async(function):
         finally:
             close_old_connections()
 
-    return sync_to_async(run, thread_sensitive=False)
+    shared_thread = sync_to_async(run, thread_sensitive=True)
+    thread_pool = sync_to_async(run, thread_sensitive=False)
+
+    async def call(*args, **kwargs):
+        runner = thread_pool if _threads_share_the_database() else shared_thread
+        return await runner(*args, **kwargs)
+
+    return call
+
+
+def _threads_share_the_database() -> bool:
+    # An in-memory SQLite database (the test suite's) is one shared-cache connection: two
+    # threads using it at once fail with "database table is locked" instead of waiting.
+    return connection.vendor != "sqlite" or not connection.is_in_memory_db()

@@ -34,7 +34,11 @@ async def _open_socket(user) -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(
         application,
         f"/ws/negotiations/{negotiation.pk}/chat/",
-        headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={cookie}".encode())],
+        headers=[
+            (b"host", b"testserver"),
+            (b"origin", b"http://testserver"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
     )
     connected, _ = await communicator.connect()
     assert connected
