@@ -3,7 +3,6 @@
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,8 +16,6 @@ from chat.serializers import (
 
 
 class MessageListApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
     @extend_schema(parameters=[MessageListQuerySerializer], responses=MessageSerializer(many=True))
     def get(self, request, negotiation_id: int):
         """Messages after ``after_id`` (the cursor: the last id you have), oldest first."""

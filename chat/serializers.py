@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from chat.models import BODY_MAX_LENGTH, Message
 from chat.selectors import PAGE_MAX
+from common.serializers import MAX_ID
 
 
 def version_url(negotiation_id: int, version: int | None) -> str | None:
@@ -93,9 +94,9 @@ class MessagePostSerializer(serializers.Serializer):
 
 
 class ReadSerializer(serializers.Serializer):
-    last_id = serializers.IntegerField(min_value=0)
+    last_id = serializers.IntegerField(min_value=0, max_value=MAX_ID)
 
 
 class MessageListQuerySerializer(serializers.Serializer):
-    after_id = serializers.IntegerField(min_value=0, required=False, default=0)
+    after_id = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False, default=0)
     limit = serializers.IntegerField(min_value=1, max_value=PAGE_MAX, required=False, default=100)

@@ -11,8 +11,11 @@ from payments import selectors, services
 from payments import serializers as s
 
 
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
+def _valid(serializer_class, request, **overrides):
+    data = request.data
+    if overrides:
+        data = {**dict(data.items()), **overrides}
+    serializer = serializer_class(data=data)
     if not serializer.is_valid():
         raise ValidationFailed(serializer.errors)
     return serializer.validated_data
@@ -33,15 +36,19 @@ class OrderPaymentsApi(APIView):
         responses={201: s.PaymentSerializer},
     )
     def post(self, request, order_id: int):
-        data = _valid(s.PaymentInputSerializer, request)
+        header = request.headers.get("Idempotency-Key")
+        data = _valid(
+            s.PaymentInputSerializer,
+            request,
+            **({"idempotency_key": header} if header else {}),
+        )
         payment = services.payment_submit(
             order_id=order_id,
             actor=request.user,
             provider=data["provider"],
             amount=data["amount"],
             currency=data["currency"],
-            idempotency_key=request.headers.get("Idempotency-Key")
-            or data.get("idempotency_key", ""),
+            idempotency_key=data["idempotency_key"],
             values={
                 "reference": data.get("reference", ""),
                 "slip": data.get("slip"),
