@@ -85,6 +85,14 @@ class MessageSerializer(serializers.Serializer):
         return message_data(instance)
 
 
+class MessagePageSerializer(serializers.Serializer):
+    """One page of messages after a cursor (GET .../messages/)."""
+
+    results = MessageSerializer(many=True)
+    has_more = serializers.BooleanField(help_text="Ask again with after_id=next_after_id.")
+    next_after_id = serializers.IntegerField(help_text="The cursor for the next page.")
+
+
 class MessagePostSerializer(serializers.Serializer):
     body = serializers.CharField(
         max_length=BODY_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True

@@ -1,7 +1,11 @@
 """Uploaded files (chat attachments, RFQ and quotation attachments, remittance slips)."""
 
+import os
+
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -14,9 +18,15 @@ def attachment_content_type(upload: UploadedFile, *, field: str = "attachment") 
     """The content type of an acceptable file, read from its content, never from its name.
 
     A PDF (starts with ``%PDF-``) or an image Pillow recognises and verifies (PNG, JPEG, GIF,
-    WebP), not empty and at most ``settings.ATTACHMENT_MAX_BYTES``. Raises
-    ValidationFailed({field: [...]}).
+    WebP), not empty and at most ``settings.ATTACHMENT_MAX_BYTES``, under a name a file can be
+    stored by (``<>`` cannot). Raises ValidationFailed({field: [...]}).
     """
+    try:
+        get_valid_filename(os.path.basename(upload.name or ""))
+    except SuspiciousFileOperation:
+        raise ValidationFailed(
+            {field: [_("The file name has no usable characters: rename the file and retry.")]}
+        ) from None
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationFailed(

@@ -9,7 +9,20 @@ from rest_framework import serializers
 
 
 def query_params(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.query_params)
+    """The filters in the query string, checked: ``?state=`` is a wrong state, not no filter.
+
+    Read as plain values rather than as a form (where DRF takes an empty field as left out);
+    a parameter given twice counts once, its last value, unless the field takes several.
+    """
+    fields = serializer_class().fields
+    data = {
+        name: values
+        if isinstance(fields.get(name), serializers.ListField | serializers.MultipleChoiceField)
+        else values[-1]
+        for name, values in request.query_params.lists()
+        if name in fields
+    }
+    serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return {
         name: value for name, value in serializer.validated_data.items() if value not in (None, "")

@@ -7,6 +7,7 @@ type) is added here once, in the shapes common.api produces.
 
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.fields import empty
 from rest_framework.permissions import AllowAny
 
 from common.serializers import ErrorSerializer
@@ -55,3 +56,20 @@ class AutoSchema(openapi.AutoSchema):
                 # A view described the error in words only: add the body it has.
                 responses[code]["content"] = default["content"]
         return responses
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and "properties" in schema:
+            # An output serializer writes every field; a model field with a default is
+            # optional only as input. Fields declared required=False without a default may
+            # really be absent.
+            declared = getattr(serializer, "_declared_fields", {})
+            required = [
+                name
+                for name in schema["properties"]
+                if name not in declared
+                or declared[name].required
+                or declared[name].default is not empty
+            ]
+            schema["required"] = sorted(set(schema.get("required", [])) | set(required))
+        return schema

@@ -39,7 +39,7 @@ class InquiryInputSerializer(serializers.ModelSerializer):
 class InquirySerializer(serializers.ModelSerializer):
     negotiation_id = serializers.IntegerField()
     product_id = serializers.IntegerField(allow_null=True)
-    product_name = serializers.CharField(source="product.name", default=None)
+    product_name = serializers.CharField(source="product.name", default=None, allow_null=True)
     buyer_company = CompanyBriefSerializer(source="negotiation.buyer_company")
     seller_company = CompanyBriefSerializer(source="negotiation.seller_company")
     sender = serializers.CharField(source="sender.display_name")
@@ -80,7 +80,9 @@ class NegotiationSerializer(serializers.ModelSerializer):
     buyer_company = CompanyBriefSerializer()
     seller_company = CompanyBriefSerializer()
     product_id = serializers.IntegerField(allow_null=True)
-    product_name = serializers.CharField(source="product.name", default=None)
+    product_name = serializers.CharField(
+        source="product.name", default=None, allow_null=True, help_text="None for RFQ-born ones."
+    )
     inquiry_id = serializers.SerializerMethodField()
     order = serializers.SerializerMethodField()
 

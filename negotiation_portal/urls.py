@@ -16,6 +16,8 @@ handler500 = common_api.handler500
 # Each app's api.py holds its REST routes under /api/v1/.
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("accounts.api")),
+    path("", include("catalog.api")),
     path("", include("inquiries.api")),
     path("", include("orders.api")),
     path("", include("chat.api")),

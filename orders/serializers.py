@@ -41,6 +41,11 @@ class TermsInputSerializer(serializers.ModelSerializer):
         fields = ("lines", *order_terms.ORDER_FIELDS)
 
     def to_internal_value(self, data):
+        if hasattr(data, "getlist") and any(key.startswith("lines") for key in data):
+            # A form cannot carry the list of line objects; ignoring it would save the rest.
+            raise serializers.ValidationError(
+                {"lines": ["Send the lines as a JSON list of objects (application/json)."]}
+            )
         try:
             values = super().to_internal_value(data)
         except serializers.ValidationError as exc:

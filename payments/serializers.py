@@ -54,7 +54,9 @@ class PaymentInputSerializer(serializers.Serializer):
         "most the currency's minor unit digits; no sign or exponent.",
     )
     currency = serializers.CharField(max_length=3)
-    idempotency_key = serializers.CharField(
+    idempotency_key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{8,64}$",
+        min_length=8,
         max_length=64,
         help_text="Required: here or in the Idempotency-Key header (which wins). A retry with "
         "the same key returns the first payment.",
@@ -62,6 +64,10 @@ class PaymentInputSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     slip = serializers.FileField(required=False)
     card_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+
+class ReminderSerializer(serializers.Serializer):
+    reminder_id = serializers.IntegerField()
 
 
 class RejectInputSerializer(serializers.Serializer):
