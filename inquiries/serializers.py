@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from common.serializers import IdField
+from common.serializers import IdField, PriceField
 from inquiries.models import Inquiry, Negotiation
 from inquiries.services import INQUIRY_FIELDS
 from orders.models import OrderStatus
@@ -40,6 +40,7 @@ class InquirySerializer(serializers.ModelSerializer):
     negotiation_id = serializers.IntegerField()
     product_id = serializers.IntegerField(allow_null=True)
     product_name = serializers.CharField(source="product.name", default=None, allow_null=True)
+    target_price = PriceField(currency="target_currency", allow_null=True)
     buyer_company = CompanyBriefSerializer(source="negotiation.buyer_company")
     seller_company = CompanyBriefSerializer(source="negotiation.seller_company")
     sender = serializers.CharField(source="sender.display_name")

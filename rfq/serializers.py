@@ -8,7 +8,14 @@ from rest_framework import serializers
 from catalog.models import Unit
 from common.choices import COUNTRY_CHOICES
 from common.filters import QuantityFilterField
-from common.serializers import ConflictSerializer, IdField, VersionField
+from common.money import money_string
+from common.serializers import (
+    MONEY_SCHEMA,
+    ConflictSerializer,
+    IdField,
+    PriceField,
+    VersionField,
+)
 from orders.models import MAX_LEAD_DAYS, Incoterm
 from rfq.models import RFQ, Quotation
 
@@ -106,6 +113,7 @@ class RFQSerializer(serializers.ModelSerializer):
     buyer_company = serializers.CharField(source="buyer_company.legal_name")
     destination_country = CountryField()
     taking_quotations = serializers.BooleanField()
+    target_unit_price = PriceField(allow_null=True)
     quotation_count = serializers.SerializerMethodField()
     my_quotation_id = serializers.SerializerMethodField()
     my_quotation_state = serializers.SerializerMethodField()
@@ -162,6 +170,7 @@ class RFQDetailSerializer(RFQSerializer):
 
 class QuotationSerializer(serializers.ModelSerializer):
     seller = CompanySummarySerializer(source="seller_company")
+    unit_price = PriceField()
     attachment_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -200,11 +209,10 @@ class ComparisonRowSerializer(QuotationSerializer):
     class Meta(QuotationSerializer.Meta):
         fields = [*QuotationSerializer.Meta.fields, "total", "moq_above_quantity"]
 
-    @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True))
+    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
     def get_total(self, quotation):
         """For the RFQ's quantity, only when quoted in the RFQ's currency (never converted)."""
-        total = self.context["rows"][quotation.pk].total
-        return None if total is None else str(total)
+        return money_string(self.context["rows"][quotation.pk].total, quotation.currency)
 
     @extend_schema_field(serializers.BooleanField())
     def get_moq_above_quantity(self, quotation):

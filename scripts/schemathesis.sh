@@ -10,8 +10,8 @@
 #
 # The server runs on a freshly migrated throwaway database with the demo data (load_demo_data),
 # so nothing the fuzzer writes survives. SCHEMATHESIS_MAX_EXAMPLES (default 5),
-# SCHEMATHESIS_MAX_TIME (seconds per user for examples, coverage and fuzzing, default 100) and
-# SCHEMATHESIS_STATEFUL_TIME (seconds per user for the stateful phase, default 40) bound the
+# SCHEMATHESIS_MAX_TIME (seconds per user for examples, coverage and fuzzing, default 90) and
+# SCHEMATHESIS_STATEFUL_TIME (seconds per user for the stateful phase, default 30) bound the
 # run: about 6 minutes on 2 cores. JUnit reports and the server log go to var/schemathesis/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +19,8 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 PY=.venv/bin/python
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-5}"
-MAX_TIME="${SCHEMATHESIS_MAX_TIME:-100}"
-STATEFUL_TIME="${SCHEMATHESIS_STATEFUL_TIME:-40}"
+MAX_TIME="${SCHEMATHESIS_MAX_TIME:-90}"
+STATEFUL_TIME="${SCHEMATHESIS_STATEFUL_TIME:-30}"
 REPORT_DIR="$PWD/var/schemathesis"
 work="$(mktemp -d)"
 server_pid=""
@@ -62,7 +62,7 @@ export MEDIA_ROOT="$work/media" ALLOWED_HOSTS=127.0.0.1 DEBUG=false
 unset SECRET_KEY
 mkdir -p "$VAR_DIR/celery/data" "$VAR_DIR/celery/control" "$REPORT_DIR"
 
-echo "schemathesis: migrating $DATABASE_URL and loading the demo data" >&2
+echo "schemathesis: migrating $DATABASE_URL and loading the demo data (${SECONDS}s)" >&2
 "$PY" manage.py migrate --verbosity 0
 "$PY" manage.py load_demo_data >/dev/null
 # Orders in every state, an RFQ, payments; the config binds path ids to them.
@@ -112,12 +112,13 @@ run_schemathesis() {
 
 status=0
 for user in buyer seller; do
-    echo "schemathesis: as $user (at most $MAX_EXAMPLES examples per operation," \
+    echo "schemathesis: ${SECONDS}s: as $user (at most $MAX_EXAMPLES examples per operation," \
         "${MAX_TIME}s, then ${STATEFUL_TIME}s of stateful sequences)" >&2
     run_schemathesis "$user" examples,coverage,fuzzing "$MAX_TIME" || status=$?
     # Its own budget, so that the stateful phase always runs.
     run_schemathesis "$user" stateful "$STATEFUL_TIME" || status=$?
 done
+echo "schemathesis: done in ${SECONDS}s" >&2
 if grep -q "Traceback" "$REPORT_DIR/server.log"; then
     echo "schemathesis: the server logged tracebacks (see $REPORT_DIR/server.log)" >&2
     status=1
