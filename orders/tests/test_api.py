@@ -104,8 +104,8 @@ def test_the_diff_endpoint_shows_the_buyers_unit_price_change(api_as, buyer, sel
             "change": "changed",
             "line_key": values["lines"][0]["key"],
             "line": "Stainless steel water bottle",
-            "before": "4.8",
-            "after": "4.1",
+            "before": "4.80",
+            "after": "4.10",
         }
     ]
 
