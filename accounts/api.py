@@ -1,7 +1,8 @@
-"""REST API of accounts under /api/v1/auth/: API tokens (django-rest-knox) and log-out."""
+"""REST API of accounts under /api/v1/: API tokens (django-rest-knox), log-out, and /me."""
 
 from django.urls import path
 from django.utils.translation import gettext as _
+from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.models import Company, User
 from common.errors import ValidationFailed
 
 
@@ -77,7 +79,44 @@ class LogoutEverywhereApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class MyCompanySerializer(serializers.ModelSerializer):
+    country = CountryField()
+
+    class Meta:
+        model = Company
+        fields = ("id", "legal_name", "side", "country", "city", "verified")
+
+
+class MeSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField()
+    side = serializers.CharField(allow_null=True, help_text="buyer or seller; None for staff.")
+    company = MyCompanySerializer(allow_null=True)
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "username",
+            "display_name",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "is_staff",
+            "side",
+            "company",
+        )
+
+
+class MeApi(APIView):
+    @extend_schema(summary="You and your company", responses=MeSerializer)
+    def get(self, request):
+        user = User.objects.select_related("company").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)
+
+
 urlpatterns = [
+    path("me/", MeApi.as_view(), name="api-me"),
     path("auth/token/", TokenLoginApi.as_view(), name="api-token"),
     path("auth/tokens/", TokenListApi.as_view(), name="api-tokens"),
     path("auth/tokens/<str:token_key>/", TokenRevokeApi.as_view(), name="api-token-revoke"),

@@ -18,7 +18,9 @@ def product_visibility(user: User) -> Q:
     return Q(active=True)
 
 
-def products_for_catalog(*, search: str = "", category_slug: str = "") -> QuerySet[Product]:
+def products_for_catalog(
+    *, search: str = "", category_slug: str = "", seller_id: int | None = None
+) -> QuerySet[Product]:
     """Active products for the public list, with their seller, category and price range.
 
     Every word of ``search`` must appear in the name, the description or the seller's name.
@@ -38,6 +40,8 @@ def products_for_catalog(*, search: str = "", category_slug: str = "") -> QueryS
         )
     if category_slug:
         products = products.filter(category__slug=category_slug)
+    if seller_id is not None:
+        products = products.filter(seller_id=seller_id)
     return products.order_by("name", "pk")
 
 

@@ -1,25 +1,24 @@
 """REST endpoints of the chat, under /api/v1/: read and write without a WebSocket."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chat import selectors, services
 from chat.serializers import (
     MessageListQuerySerializer,
+    MessagePageSerializer,
     MessagePostSerializer,
     MessageSerializer,
     ReadSerializer,
 )
+from common.serializers import ErrorSerializer
 
 
 class MessageListApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    @extend_schema(parameters=[MessageListQuerySerializer], responses=MessageSerializer(many=True))
+    @extend_schema(parameters=[MessageListQuerySerializer], responses=MessagePageSerializer)
     def get(self, request, negotiation_id: int):
         """Messages after ``after_id`` (the cursor: the last id you have), oldest first; or,
         with ``before_id``, the page just before it (paging back through a long history)."""
@@ -47,7 +46,16 @@ class MessageListApi(APIView):
             }
         )
 
-    @extend_schema(request=MessagePostSerializer, responses=MessageSerializer)
+    @extend_schema(
+        request=MessagePostSerializer,
+        responses={
+            201: MessageSerializer,
+            200: OpenApiResponse(
+                MessageSerializer, description="This client_id was already stored: that message."
+            ),
+            429: OpenApiResponse(ErrorSerializer, description="Too many messages; retry_after."),
+        },
+    )
     def post(self, request, negotiation_id: int):
         """Posts a message (JSON) or an attachment (multipart); a client_id is stored once."""
         data = MessagePostSerializer(data=request.data)

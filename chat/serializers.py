@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from chat.models import BODY_MAX_LENGTH, Message
 from chat.selectors import PAGE_MAX
+from common.serializers import MAX_ID
 
 
 def version_url(negotiation_id: int, version: int | None) -> str | None:
@@ -109,6 +110,14 @@ class MessageSerializer(serializers.Serializer):
         return message_data(instance, self.context.get("side"))
 
 
+class MessagePageSerializer(serializers.Serializer):
+    """One page of messages after a cursor (GET .../messages/)."""
+
+    results = MessageSerializer(many=True)
+    has_more = serializers.BooleanField(help_text="Ask again with after_id=next_after_id.")
+    next_after_id = serializers.IntegerField(help_text="The cursor for the next page.")
+
+
 class MessagePostSerializer(serializers.Serializer):
     body = serializers.CharField(
         max_length=BODY_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
@@ -118,15 +127,16 @@ class MessagePostSerializer(serializers.Serializer):
 
 
 class ReadSerializer(serializers.Serializer):
-    last_id = serializers.IntegerField(min_value=0)
+    last_id = serializers.IntegerField(min_value=0, max_value=MAX_ID)
 
 
 class MessageListQuerySerializer(serializers.Serializer):
     after_id = serializers.IntegerField(
-        min_value=0, required=False, help_text="Messages after this id (default 0)."
+        min_value=0, max_value=MAX_ID, required=False, help_text="Messages after this id (default 0)."
     )
     before_id = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_ID,
         required=False,
         help_text="Messages before this id, to page back through the history (not with after_id).",
     )

@@ -49,8 +49,9 @@ def attachment_content_type(upload: UploadedFile, *, field: str = "attachment") 
     """The content type of an acceptable file, read from its content, never from its name.
 
     A PDF (starts with ``%PDF-``) or an image Pillow recognises and verifies (PNG, JPEG, GIF,
-    WebP), not empty and at most ``settings.ATTACHMENT_MAX_BYTES``. Raises
-    ValidationFailed({field: [...]}).
+    WebP), not empty and at most ``settings.ATTACHMENT_MAX_BYTES``. Any client file name is
+    fine: the stored name is random and ``original_name`` makes the label safe.
+    Raises ValidationFailed({field: [...]}).
     """
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)

@@ -1,11 +1,13 @@
 """Money: Decimal amounts in an ISO 4217 currency, rounded to the currency's minor unit."""
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
+from django.utils.translation import gettext as _
 
 
 @cache
@@ -36,6 +38,52 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round half up to the currency's minor unit (JPY has none, BHD has three)."""
     exponent = Decimal(1).scaleb(-minor_unit_exponent(currency))
     return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+# Digits with an optional decimal point; thousands separators only in groups of three.
+AMOUNT_PATTERN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# Amounts are stored with 18 digits, 4 of them decimals (Payment.amount, Revision.total):
+# below this, rounding to a minor unit cannot carry into a fifteenth integer digit.
+MAX_AMOUNT = Decimal(10) ** 14 - 1
+
+
+class AmountError(ValueError):
+    pass
+
+
+def parse_amount(raw) -> Decimal:
+    """An amount a person typed or a client sent: "1234.50", "1,234.50", 1234.5.
+
+    No exponent, sign, or separators out of place ("1e30", "1,0,0", "-5"), and below
+    MAX_AMOUNT. Raises AmountError with a message for the person.
+    """
+    text = str(raw).strip() if isinstance(raw, str | int | float | Decimal) else ""
+    if isinstance(raw, bool) or not AMOUNT_PATTERN.fullmatch(text):
+        raise AmountError(_("Enter an amount such as 1250.00, without a sign or exponent."))
+    value = Decimal(text.replace(",", ""))
+    if value >= MAX_AMOUNT:
+        raise AmountError(_("Enter an amount below %(max)s.") % {"max": f"{MAX_AMOUNT:,.0f}"})
+    return value
+
+
+def money_string(amount: Decimal | None, currency: str) -> str | None:
+    """The API's one money format: a string with exactly the currency's minor unit digits.
+
+    "1545.00" in USD, "1545" in JPY, "1.545" in BHD; two decimals while no currency is set.
+    """
+    if amount is None:
+        return None
+    return format(quantize(Decimal(amount), currency), "f")
+
+
+def price_string(amount: Decimal | None, currency: str) -> str | None:
+    """A unit price: the money format, with more decimals (up to the stored 4) only when the
+    price has them ("1.65", "0.0125")."""
+    if amount is None:
+        return None
+    amount = Decimal(amount)
+    places = max(minor_unit_exponent(currency), min(4, -amount.normalize().as_tuple().exponent))
+    return format(amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
 
 
 def format_money(amount: Decimal | None, currency: str, locale: str = "en") -> str:

@@ -1,6 +1,23 @@
 """Error bodies shared by every app's API, for the OpenAPI schema (see common/api.py)."""
 
+from functools import reduce
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from common.money import money_string, price_string
+
+MONEY_SCHEMA = {
+    "type": "string",
+    "pattern": r"^[0-9]+(\.[0-9]+)?$",
+    "description": "Money: a string with exactly the currency's minor unit digits "
+    '("1545.00" USD, "1545" JPY, "1.545" BHD).',
+}
+PRICE_SCHEMA = {
+    **MONEY_SCHEMA,
+    "description": "A unit price: the currency's minor unit digits, more (up to 4) only when "
+    'the price has them ("1.65", "0.0125").',
+}
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -13,3 +30,46 @@ class ConflictSerializer(ErrorSerializer):
         required=False, help_text="The version the object is at now."
     )
     current_status = serializers.CharField(required=False, help_text="Its state now.")
+
+
+# Every integer a client sends is bounded: ids and versions fit PostgreSQL's integer.
+MAX_ID = 2**31 - 1
+
+
+class IdField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(max_value=MAX_ID, **kwargs)
+
+
+class VersionField(IdField):
+    pass
+
+
+@extend_schema_field(MONEY_SCHEMA)
+class MoneyField(serializers.Field):
+    """An amount in the API's one money format (common.money.money_string); read-only.
+
+    ``currency`` is the dotted path, on the serialized object, of the amount's currency code.
+    """
+
+    formatter = staticmethod(money_string)
+
+    def __init__(self, *, currency: str = "currency", **kwargs):
+        self.currency_path = currency
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        currency = reduce(getattr, self.currency_path.split("."), instance)
+        return super().get_attribute(instance), currency
+
+    def to_representation(self, value):
+        amount, currency = value
+        return self.formatter(amount, currency or "")
+
+
+@extend_schema_field(PRICE_SCHEMA)
+class PriceField(MoneyField):
+    """A unit price (common.money.price_string); read-only."""
+
+    formatter = staticmethod(price_string)

@@ -1,19 +1,16 @@
 """REST API for inquiries and negotiations: thin views over inquiries.services/selectors."""
 
-import datetime
-
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import ValidationFailed
+from common.filters import query_params
 from common.serializers import ErrorSerializer
 from inquiries import selectors, services
 from inquiries import serializers as s
-from orders.models import OrderStatus
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found, or not yours.")
 BAD_INPUT = OpenApiResponse(description="Field-level errors: {field: [messages]}.")
@@ -71,44 +68,16 @@ class InquiryMarkReadApi(APIView):
         return Response(s.InquirySerializer(inquiry).data)
 
 
-STATE_CHOICES = ["inquiry", *OrderStatus.values]
-
-
 class NegotiationListApi(ListAPIView):
     serializer_class = s.NegotiationSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        errors = {}
-        state = params.get("state") or None
-        if state and state not in STATE_CHOICES:
-            errors["state"] = [f"One of: {', '.join(STATE_CHOICES)}."]
-        dates = {}
-        for name in ("since", "until"):
-            if params.get(name):
-                try:
-                    dates[name] = datetime.date.fromisoformat(params[name])
-                except ValueError:
-                    errors[name] = ["A date as YYYY-MM-DD."]
-        if errors:
-            raise ValidationFailed(errors)
-        return selectors.negotiations_for_user(
-            self.request.user, state=state, counterpart=params.get("counterpart"), **dates
-        )
+        filters = query_params(s.NegotiationFilterSerializer, self.request)
+        return selectors.negotiations_for_user(self.request.user, **filters)
 
     @extend_schema(
         summary="Your negotiations, latest activity first",
-        parameters=[
-            OpenApiParameter(
-                "state",
-                str,
-                enum=STATE_CHOICES,
-                description="`inquiry` (no order yet) or an order state.",
-            ),
-            OpenApiParameter("counterpart", str, description="Part of the other company's name."),
-            OpenApiParameter("since", datetime.date, description="Last activity on or after."),
-            OpenApiParameter("until", datetime.date, description="Last activity on or before."),
-        ],
+        parameters=[s.NegotiationFilterSerializer],
         responses={200: s.NegotiationSerializer(many=True), 400: BAD_INPUT},
     )
     def get(self, request, *args, **kwargs):

@@ -1,15 +1,30 @@
 from rest_framework import serializers
 
+from common.serializers import IdField, PriceField
 from inquiries.models import Inquiry, Negotiation
 from inquiries.services import INQUIRY_FIELDS
+from orders.models import OrderStatus
 from orders.serializers import CompanyBriefSerializer
+
+NEGOTIATION_STATES = [("inquiry", "Inquiry (no order yet)"), *OrderStatus.choices]
+
+
+class NegotiationFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=NEGOTIATION_STATES,
+        required=False,
+        help_text="`inquiry` (no order yet) or an order state.",
+    )
+    counterpart = serializers.CharField(
+        max_length=100, required=False, help_text="Part of the other company's name."
+    )
+    since = serializers.DateField(required=False, help_text="Last activity on or after.")
+    until = serializers.DateField(required=False, help_text="Last activity on or before.")
 
 
 class InquiryInputSerializer(serializers.ModelSerializer):
-    product_id = serializers.IntegerField(
-        required=False, allow_null=True, help_text="The product asked about."
-    )
-    seller_company_id = serializers.IntegerField(
+    product_id = IdField(required=False, allow_null=True, help_text="The product asked about.")
+    seller_company_id = IdField(
         required=False,
         allow_null=True,
         help_text="The seller written to, when the inquiry is not about one product.",
@@ -24,7 +39,8 @@ class InquiryInputSerializer(serializers.ModelSerializer):
 class InquirySerializer(serializers.ModelSerializer):
     negotiation_id = serializers.IntegerField()
     product_id = serializers.IntegerField(allow_null=True)
-    product_name = serializers.CharField(source="product.name", default=None)
+    product_name = serializers.CharField(source="product.name", default=None, allow_null=True)
+    target_price = PriceField(currency="target_currency", allow_null=True)
     buyer_company = CompanyBriefSerializer(source="negotiation.buyer_company")
     seller_company = CompanyBriefSerializer(source="negotiation.seller_company")
     sender = serializers.CharField(source="sender.display_name")
@@ -65,7 +81,9 @@ class NegotiationSerializer(serializers.ModelSerializer):
     buyer_company = CompanyBriefSerializer()
     seller_company = CompanyBriefSerializer()
     product_id = serializers.IntegerField(allow_null=True)
-    product_name = serializers.CharField(source="product.name", default=None)
+    product_name = serializers.CharField(
+        source="product.name", default=None, allow_null=True, help_text="None for RFQ-born ones."
+    )
     inquiry_id = serializers.SerializerMethodField()
     order = serializers.SerializerMethodField()
 

@@ -3,11 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from common import api as common_api
 from common import views as common_views
+
+# Under /api/ every error is JSON {code, detail}; pages keep Django's error pages.
+handler400 = common_api.handler400
+handler403 = common_api.handler403
+handler404 = common_api.handler404
+handler500 = common_api.handler500
 
 # Each app's api.py holds its REST routes under /api/v1/.
 api_v1 = [
     path("", include("accounts.api")),
+    path("", include("catalog.api")),
     path("", include("inquiries.api")),
     path("", include("orders.api")),
     path("", include("chat.api")),

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     PAYMENT_REJECTED = "payment_rejected", _("Payment rejected")
     ORDER_OVERDUE = "order_overdue", _("Order overdue")
     BANK_DETAILS_CHANGED = "bank_details_changed", _("Seller's bank details changed")
+    RFQ_QUOTATION_OUTCOME = "rfq_quotation_outcome", _("What the buyer did with your quotation")
 
 
 class EmailState(models.TextChoices):

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import NotFound
+from common.errors import NotFound, ValidationFailed
 from notifications import selectors, services
 
 
@@ -55,9 +55,17 @@ def mark_all_read(request):
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     if request.method == "POST":
-        services.notification_preferences_set(
-            actor=request.user, email_kinds=request.POST.getlist("email")
-        )
+        try:
+            services.notification_preferences_set(
+                actor=request.user, email_kinds=request.POST.getlist("email")
+            )
+        except ValidationFailed as exc:
+            return render(
+                request,
+                "notifications/preferences.html",
+                {"kinds": selectors.email_preferences(request.user), "errors": exc.errors},
+                status=400,
+            )
         messages.success(request, _("Your e-mail settings are saved."))
         return redirect("notifications:preferences")
     return render(

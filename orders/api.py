@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import ValidationFailed
+from common.filters import query_params
 from common.serializers import ConflictSerializer, ErrorSerializer
 from orders import selectors, services
 from orders import serializers as s
@@ -45,10 +46,15 @@ class OrderListCreateApi(ListAPIView):
     serializer_class = s.OrderListSerializer
 
     def get_queryset(self):
-        return selectors.orders_for_user(self.request.user).order_by("-updated_at", "-pk")
+        filters = query_params(s.OrderFilterSerializer, self.request)
+        return selectors.orders_for_user(self.request.user, **filters).order_by(
+            "-updated_at", "-pk"
+        )
 
     @extend_schema(
-        summary="List the orders you can see", responses=s.OrderListSerializer(many=True)
+        summary="List the orders you can see",
+        parameters=[s.OrderFilterSerializer],
+        responses={200: s.OrderListSerializer(many=True), 400: BAD_INPUT},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

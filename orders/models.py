@@ -59,6 +59,11 @@ class BalanceDue(models.TextChoices):
     AFTER_DELIVERY = "after_delivery", _("after delivery")
 
 
+# What the business allows: a year to pay, two years to deliver.
+MAX_PAYMENT_DEADLINE_DAYS = 365
+MAX_LEAD_DAYS = 730
+
+
 class Order(models.Model):
     """A letter of intent and, once both sides confirm, the order.
 
@@ -101,7 +106,10 @@ class Order(models.Model):
     )
     packaging = models.CharField(_("packaging"), max_length=500, blank=True)
     delivery_lead_days = models.PositiveIntegerField(
-        _("delivery (days after payment)"), null=True, blank=True
+        _("delivery (days after payment)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_LEAD_DAYS)],
     )
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
 
@@ -119,7 +127,10 @@ class Order(models.Model):
         _("balance due"), max_length=20, choices=BalanceDue.choices, blank=True
     )
     payment_deadline_days = models.PositiveIntegerField(
-        _("payment deadline (days after both confirm)"), null=True, blank=True
+        _("payment deadline (days after both confirm)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_PAYMENT_DEADLINE_DAYS)],
     )
 
     # Contacts

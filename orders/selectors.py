@@ -1,5 +1,7 @@
 """Reads of orders, each with the access check; outsiders get NotFound, never a hint."""
 
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Side
@@ -27,10 +29,18 @@ def order_visibility(user) -> Q:
     )
 
 
-def orders_for_user(user) -> QuerySet[Order]:
-    return Order.objects.filter(order_visibility(user)).select_related(
+def orders_for_user(
+    user, *, status: Iterable[str] = (), negotiation: int | None = None
+) -> QuerySet[Order]:
+    """The orders the user may see, optionally only in some states or of one negotiation."""
+    qs = Order.objects.filter(order_visibility(user)).select_related(
         "negotiation__buyer_company", "negotiation__seller_company"
     )
+    if status:
+        qs = qs.filter(status__in=list(status))
+    if negotiation is not None:
+        qs = qs.filter(negotiation_id=negotiation)
+    return qs
 
 
 def order_get_for_user(*, user, order_id: int) -> Order:
@@ -94,7 +104,11 @@ def revision_diff_for_user(*, user, order_id: int, from_version: int, to_version
     return {
         "from_version": from_version,
         "to_version": to_version,
-        "changes": order_terms.diff(documents[from_version], documents[to_version]),
+        # Compared in the money format, so that before and after read as the order does.
+        "changes": order_terms.diff(
+            order_terms.presented(documents[from_version]),
+            order_terms.presented(documents[to_version]),
+        ),
     }
 
 

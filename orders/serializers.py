@@ -7,16 +7,26 @@ API documents exactly what orders.terms.clean enforces; the services check every
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.serializers import IdField, MoneyField, VersionField
 from orders import selectors
 from orders import terms as order_terms
-from orders.models import Order, OrderEvent, OrderLine, Revision
+from orders.models import Order, OrderEvent, OrderLine, OrderStatus, Revision
+
+
+class OrderFilterSerializer(serializers.Serializer):
+    status = serializers.MultipleChoiceField(
+        choices=OrderStatus.choices,
+        required=False,
+        help_text="Only orders in these states (repeat the parameter for several).",
+    )
+    negotiation = IdField(required=False, help_text="Only this negotiation's.")
 
 
 class LineInputSerializer(serializers.ModelSerializer):
     key = serializers.UUIDField(
         required=False, help_text="The line's identity; omit for a new line."
     )
-    product_id = serializers.IntegerField(required=False, allow_null=True)
+    product_id = IdField(required=False, allow_null=True)
 
     class Meta:
         model = OrderLine
@@ -31,6 +41,11 @@ class TermsInputSerializer(serializers.ModelSerializer):
         fields = ("lines", *order_terms.ORDER_FIELDS)
 
     def to_internal_value(self, data):
+        if hasattr(data, "getlist") and any(key.startswith("lines") for key in data):
+            # A form cannot carry the list of line objects; ignoring it would save the rest.
+            raise serializers.ValidationError(
+                {"lines": ["Send the lines as a JSON list of objects (application/json)."]}
+            )
         try:
             values = super().to_internal_value(data)
         except serializers.ValidationError as exc:
@@ -53,25 +68,25 @@ def _lines_as_list(detail, data):
 
 
 class ModifyInputSerializer(TermsInputSerializer):
-    version = serializers.IntegerField(min_value=1, help_text="The version the change is based on.")
+    version = VersionField(help_text="The version the change is based on.")
 
     class Meta(TermsInputSerializer.Meta):
         fields = ("version", *TermsInputSerializer.Meta.fields)
 
 
 class StartOrderInputSerializer(TermsInputSerializer):
-    product_id = serializers.IntegerField(help_text="The catalog product ordered.")
+    product_id = IdField(help_text="The catalog product ordered.")
 
     class Meta(TermsInputSerializer.Meta):
         fields = ("product_id", *TermsInputSerializer.Meta.fields)
 
 
 class CreateDraftInputSerializer(serializers.Serializer):
-    inquiry_id = serializers.IntegerField()
+    inquiry_id = IdField()
 
 
 class VersionInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="The version you were shown.")
+    version = VersionField(help_text="The version you were shown.")
 
 
 class CancelInputSerializer(VersionInputSerializer):
@@ -111,6 +126,7 @@ class SealSerializer(serializers.Serializer):
 
 class RevisionSummarySerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.display_name")
+    total = MoneyField()
 
     class Meta:
         model = Revision
@@ -118,8 +134,19 @@ class RevisionSummarySerializer(serializers.ModelSerializer):
 
 
 class RevisionSerializer(RevisionSummarySerializer):
+    terms = serializers.SerializerMethodField()
+    canonical = serializers.JSONField(
+        source="terms",
+        help_text="The canonical document exactly as hashed into `digest` (decimals "
+        "normalised): recompute the digest from this.",
+    )
+
     class Meta(RevisionSummarySerializer.Meta):
-        fields = (*RevisionSummarySerializer.Meta.fields, "terms")
+        fields = (*RevisionSummarySerializer.Meta.fields, "terms", "canonical")
+
+    @extend_schema_field({"type": "object", "description": "The terms in the money format."})
+    def get_terms(self, revision) -> dict:
+        return order_terms.presented(revision.terms)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -189,11 +216,12 @@ class OrderSerializer(serializers.ModelSerializer):
         {
             "type": "object",
             "description": "The canonical terms: product.lines, shipping, payment, contacts, "
-            "totals. Decimals are strings.",
+            "totals. Money is a string with exactly the currency's minor unit digits; unit "
+            "prices have at least those digits (up to 4); quantities are decimal strings.",
         }
     )
     def get_terms(self, order) -> dict:
-        return order_terms.canonical(self._terms(order))
+        return order_terms.presented(order_terms.canonical(self._terms(order)))
 
     @extend_schema_field(CompletionSerializer)
     def get_completion(self, order) -> dict:

@@ -198,6 +198,30 @@ def _check_products(lines: list[dict], seller_company_id: int) -> dict[int, Prod
     return products
 
 
+def _price_catalog_lines(lines: list[dict], products: dict[int, Product], *, offset: int) -> None:
+    """Each catalog line takes its product's name, unit and tier price, refused under the MOQ.
+
+    The buyer's own unit price on a catalog line is never kept: the catalog prices it.
+    Errors come as one object per order line (``offset`` lines come before ``lines``).
+    """
+    errors = [{} for _ in range(offset)]
+    for line in lines:
+        product = products.get(line.get("product_id"))
+        error = {}
+        if product is not None:
+            line.update(name=line.get("name") or product.name, unit=product.unit)
+            if line.get("quantity") is None:
+                error = {"quantity": ["This field is required."]}
+            else:
+                try:
+                    line["unit_price"] = product.unit_price_for(line["quantity"])
+                except ValidationFailed as exc:
+                    error = exc.errors
+        errors.append(error)
+    if any(errors):
+        raise ValidationFailed({"lines": errors})
+
+
 def _require_complete(terms: dict) -> None:
     result = order_terms.completion(terms)
     if not result.complete:
@@ -319,7 +343,8 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
     if main.get("quantity") is None:
         raise ValidationFailed({"lines": [{"quantity": ["This field is required."]}]})
     main["unit_price"] = product.unit_price_for(main["quantity"])
-    _check_products(terms["lines"], product.seller_id)
+    products = _check_products(terms["lines"], product.seller_id)
+    _price_catalog_lines(terms["lines"][1:], products, offset=1)
     if terms["currency"] and terms["currency"] != product.currency:
         raise ValidationFailed({"currency": [f"This product is priced in {product.currency}."]})
     _require_complete(terms)

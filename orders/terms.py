@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import ValidationFailed
 from common.fields import clean_value
-from common.money import quantize
+from common.money import MAX_AMOUNT, money_string, price_string, quantize
 
 MODULES = ("product", "shipping", "payment", "contacts")
 
@@ -158,12 +158,40 @@ def clean(data: dict) -> dict:
         line_errors.append(line_error)
     if any(line_errors):
         errors["lines"] = line_errors
-    if not lines and data.get("lines") is None:
-        lines = []
     cleaned["lines"] = lines
+    if not errors:
+        errors = _total_errors(cleaned)
     if errors:
         raise ValidationFailed(errors)
     return cleaned
+
+
+def _total_errors(terms: dict) -> dict:
+    """Line totals and the order total must fit the stored amounts (common.money.MAX_AMOUNT)."""
+    too_large = str(_("This is more than the largest amount an order can hold (%(max)s).")) % {
+        "max": f"{MAX_AMOUNT:,.0f}"
+    }
+    line_errors = [
+        {"unit_price": [too_large]}
+        if _filled(line.get("quantity"))
+        and _filled(line.get("unit_price"))
+        and line["quantity"] * line["unit_price"] >= MAX_AMOUNT
+        else {}
+        for line in terms["lines"]
+    ]
+    if any(line_errors):
+        return {"lines": line_errors}
+    goods = sum(
+        (
+            line["quantity"] * line["unit_price"]
+            for line in terms["lines"]
+            if _filled(line.get("quantity")) and _filled(line.get("unit_price"))
+        ),
+        Decimal(0),
+    )
+    if goods + (terms.get("shipping_fee") or 0) >= MAX_AMOUNT:
+        return {"non_field_errors": [too_large]}
+    return {}
 
 
 # --- Totals and completion ----------------------------------------------------------------
@@ -324,6 +352,39 @@ def canonical(terms: dict) -> dict:
         "total": _json_value(t.total),
     }
     return document
+
+
+def presented(document: dict) -> dict:
+    """A canonical document in the API's money format (common.money): amounts with exactly the
+    currency's minor unit digits, unit prices with at least them.
+
+    For reading only: digests are over the canonical document as it is.
+    """
+    currency = document["totals"]["currency"]
+
+    def amount(value, formatter=money_string):
+        return None if value in (None, "") else formatter(Decimal(value), currency)
+
+    result = {**document}
+    result["product"] = {
+        "lines": [
+            {
+                **line,
+                "unit_price": amount(line.get("unit_price"), price_string),
+                "line_total": amount(line.get("line_total")),
+            }
+            for line in document["product"]["lines"]
+        ]
+    }
+    result["shipping"] = {
+        **document["shipping"],
+        "shipping_fee": amount(document["shipping"].get("shipping_fee")),
+    }
+    result["totals"] = {
+        "currency": currency,
+        **{name: amount(document["totals"].get(name)) for name in TOTALS_FIELDS[1:]},
+    }
+    return result
 
 
 def digest(document: dict) -> str:

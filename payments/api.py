@@ -1,18 +1,28 @@
 """REST API for payments under /api/v1/: thin views, one service or selector call each."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import ValidationFailed
+from common.serializers import ConflictSerializer, ErrorSerializer
 from payments import selectors, services
 from payments import serializers as s
 
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Your side may not do this.")
+CONFLICT = OpenApiResponse(
+    ConflictSerializer,
+    description="The order or payment is in a state that does not allow this; nothing changed.",
+)
 
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
+
+def _valid(serializer_class, request, **overrides):
+    data = request.data
+    if overrides:
+        data = {**dict(data.items()), **overrides}
+    serializer = serializer_class(data=data)
     if not serializer.is_valid():
         raise ValidationFailed(serializer.errors)
     return serializer.validated_data
@@ -21,7 +31,7 @@ def _valid(serializer_class, request):
 class OrderPaymentsApi(APIView):
     @extend_schema(
         summary="What is due, paid and outstanding, with the payments",
-        responses=s.SummarySerializer,
+        responses={200: s.SummarySerializer, 409: CONFLICT},
     )
     def get(self, request, order_id: int):
         summary = selectors.payment_summary_for_user(user=request.user, order_id=order_id)
@@ -30,18 +40,29 @@ class OrderPaymentsApi(APIView):
     @extend_schema(
         summary="Pay (buyer); idempotent by the Idempotency-Key header or field",
         request=s.PaymentInputSerializer,
-        responses={201: s.PaymentSerializer},
+        responses={
+            201: OpenApiResponse(
+                s.PaymentSerializer,
+                description="The payment; a retry with a used key answers the first one.",
+            ),
+            403: FORBIDDEN,
+            409: CONFLICT,
+        },
     )
     def post(self, request, order_id: int):
-        data = _valid(s.PaymentInputSerializer, request)
+        header = request.headers.get("Idempotency-Key")
+        data = _valid(
+            s.PaymentInputSerializer,
+            request,
+            **({"idempotency_key": header} if header else {}),
+        )
         payment = services.payment_submit(
             order_id=order_id,
             actor=request.user,
             provider=data["provider"],
             amount=data["amount"],
             currency=data["currency"],
-            idempotency_key=request.headers.get("Idempotency-Key")
-            or data.get("idempotency_key", ""),
+            idempotency_key=data["idempotency_key"],
             values={
                 "reference": data.get("reference", ""),
                 "slip": data.get("slip"),
@@ -55,7 +76,7 @@ class PaymentReceiveApi(APIView):
     @extend_schema(
         summary="Mark a submitted transfer received (seller)",
         request=None,
-        responses=s.PaymentSerializer,
+        responses={200: s.PaymentSerializer, 403: FORBIDDEN, 409: CONFLICT},
     )
     def post(self, request, payment_id: int):
         payment = services.payment_mark_received(payment_id=payment_id, actor=request.user)
@@ -66,7 +87,7 @@ class PaymentRejectApi(APIView):
     @extend_schema(
         summary="Reject a submitted transfer with a reason (seller)",
         request=s.RejectInputSerializer,
-        responses=s.PaymentSerializer,
+        responses={200: s.PaymentSerializer, 403: FORBIDDEN, 409: CONFLICT},
     )
     def post(self, request, payment_id: int):
         data = _valid(s.RejectInputSerializer, request)
@@ -80,7 +101,14 @@ class ReminderApi(APIView):
     @extend_schema(
         summary="Remind the buyer to pay (seller; once per 24 hours)",
         request=None,
-        responses={202: None},
+        responses={
+            202: s.ReminderSerializer,
+            403: FORBIDDEN,
+            409: CONFLICT,
+            429: OpenApiResponse(
+                ErrorSerializer, description="A reminder went out less than 24 hours ago."
+            ),
+        },
     )
     def post(self, request, order_id: int):
         reminder = services.reminder_request(order_id=order_id, actor=request.user)

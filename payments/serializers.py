@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from common.serializers import MoneyField
 from payments.models import Payment
 
 
 class PaymentSerializer(serializers.ModelSerializer):
+    amount = MoneyField()
     submitted_by = serializers.CharField(source="submitted_by.display_name", read_only=True)
 
     class Meta:
@@ -27,17 +29,15 @@ class SummarySerializer(serializers.Serializer):
     order_id = serializers.IntegerField(source="order.pk")
     order_status = serializers.CharField(source="order.status")
     currency = serializers.CharField(source="amounts.currency")
-    total = serializers.DecimalField(source="amounts.total", max_digits=18, decimal_places=4)
+    total = MoneyField(source="amounts.total", currency="amounts.currency")
     initial_percent = serializers.IntegerField(source="amounts.initial_percent")
-    initial = serializers.DecimalField(source="amounts.initial", max_digits=18, decimal_places=4)
-    balance = serializers.DecimalField(source="amounts.balance", max_digits=18, decimal_places=4)
+    initial = MoneyField(source="amounts.initial", currency="amounts.currency")
+    balance = MoneyField(source="amounts.balance", currency="amounts.currency")
     balance_due = serializers.CharField(source="amounts.balance_due")
-    received = serializers.DecimalField(source="amounts.received", max_digits=18, decimal_places=4)
-    pending = serializers.DecimalField(source="amounts.pending", max_digits=18, decimal_places=4)
-    outstanding = serializers.DecimalField(
-        source="amounts.outstanding", max_digits=18, decimal_places=4
-    )
-    due_now = serializers.DecimalField(source="amounts.due_now", max_digits=18, decimal_places=4)
+    received = MoneyField(source="amounts.received", currency="amounts.currency")
+    pending = MoneyField(source="amounts.pending", currency="amounts.currency")
+    outstanding = MoneyField(source="amounts.outstanding", currency="amounts.currency")
+    due_now = MoneyField(source="amounts.due_now", currency="amounts.currency")
     deadline = serializers.DateTimeField()
     overdue = serializers.BooleanField()
     bank_details = serializers.DictField()
@@ -48,17 +48,26 @@ class SummarySerializer(serializers.Serializer):
 
 class PaymentInputSerializer(serializers.Serializer):
     provider = serializers.CharField(max_length=40)
-    amount = serializers.CharField(max_length=40)
+    amount = serializers.CharField(
+        max_length=40,
+        help_text='Digits with an optional decimal point ("1545.00"; "1,545.00" also reads), at '
+        "most the currency's minor unit digits; no sign or exponent.",
+    )
     currency = serializers.CharField(max_length=3)
-    idempotency_key = serializers.CharField(
+    idempotency_key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{8,64}$",
+        min_length=8,
         max_length=64,
-        required=False,
-        help_text="Or the Idempotency-Key header. A retry with the same key returns the first "
-        "payment.",
+        help_text="Required: here or in the Idempotency-Key header (which wins). A retry with "
+        "the same key returns the first payment.",
     )
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     slip = serializers.FileField(required=False)
     card_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+
+class ReminderSerializer(serializers.Serializer):
+    reminder_id = serializers.IntegerField()
 
 
 class RejectInputSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ this module decides when they happen and calls them.
 import datetime
 import logging
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,7 +21,7 @@ from accounts.models import Side
 from chat.services import system_message_post
 from common.db import update_returning
 from common.errors import InvalidTransition, NotAllowed, RateLimited, StaleVersion, ValidationFailed
-from common.money import format_money, minor_unit_exponent, quantize
+from common.money import AmountError, format_money, minor_unit_exponent, parse_amount, quantize
 from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders import services as order_services
@@ -229,10 +229,10 @@ def _clean_amount(amount, currency: str, amounts: selectors.Amounts) -> Decimal:
             {"currency": [_("This order is payable in %(c)s only.") % {"c": amounts.currency}]}
         )
     try:
-        value = Decimal(str(amount).replace(",", "").strip())
-    except InvalidOperation:
-        raise ValidationFailed({"amount": [_("Enter an amount.")]}) from None
-    if not value.is_finite() or value <= 0:
+        value = parse_amount(amount)
+    except AmountError as exc:
+        raise ValidationFailed({"amount": [str(exc)]}) from None
+    if value <= 0:
         raise ValidationFailed({"amount": [_("Enter an amount greater than zero.")]})
     places = minor_unit_exponent(amounts.currency)
     if value != quantize(value, amounts.currency):

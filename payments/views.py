@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Side
 from common.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from common.files import private_file_response
+from common.views import posted_version
 from orders import services as order_services
 from payments import selectors, services
 from payments.models import BANK_FIELDS, BankAccount, PaymentStatus
@@ -173,7 +174,7 @@ def cancel_overdue(request, order_id: int):
         order_services.order_cancel_overdue(
             order_id=order_id,
             actor=request.user,
-            version=int(request.POST.get("version") or 0),
+            version=posted_version(request),
             reason=request.POST.get("reason", ""),
         )
     except NotFound:

@@ -1,21 +1,18 @@
 """REST API for requests for quotation: thin views, one service or selector call each."""
 
 from django.urls import path
-from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Side
+from common.filters import query_params
 from common.serializers import ErrorSerializer
 from rfq import selectors, services
 from rfq import serializers as s
-from rfq.models import RFQ, Quotation
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
 BAD_INPUT = OpenApiResponse(
     description="Field-level errors: {field: [messages]}; {non_field_errors: [...]} when the "
     "buyer already has the maximum number of open RFQs. Nothing changed."
@@ -39,48 +36,23 @@ def _files(request, name: str) -> list:
     return request.FILES.getlist(name) if hasattr(request.FILES, "getlist") else []
 
 
-def _decimal(value: str | None):
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        return Decimal(value) if value else None
-    except InvalidOperation:
-        return None
-
-
 class RFQListCreateApi(ListAPIView):
     serializer_class = s.RFQSerializer
-    parser_classes = PARSERS
 
     def get_queryset(self):
-        params = self.request.query_params
-        state = params.get("state")
-        category = params.get("category")
+        filters = query_params(s.RFQFilterSerializer, self.request)
         return selectors.rfqs_for_user(
             self.request.user,
-            open_only=params.get("open") in ("1", "true"),
-            state=state if state in RFQ.State.values else None,
-            category_id=int(category) if category and category.isdigit() else None,
-            destination_country=params.get("destination_country", "")[:2] or None,
-            min_quantity=_decimal(params.get("min_quantity")),
-            max_quantity=_decimal(params.get("max_quantity")),
-            deadline_before=parse_date(params.get("deadline_before") or "") or None,
-            search=params.get("q", "")[:100] or None,
+            open_only=filters.pop("open", False),
+            category_id=filters.pop("category", None),
+            search=filters.pop("q", None),
+            **filters,
         )
 
     @extend_schema(
         summary="RFQs you can see (buyer: your company's; seller: those open to you)",
-        parameters=[
-            OpenApiParameter("open", bool, description="Only RFQs still taking quotations."),
-            OpenApiParameter("state", str, enum=RFQ.State.values),
-            OpenApiParameter("category", int),
-            OpenApiParameter("destination_country", str),
-            OpenApiParameter("min_quantity", float),
-            OpenApiParameter("max_quantity", float),
-            OpenApiParameter("deadline_before", str, description="Date (YYYY-MM-DD)."),
-            OpenApiParameter("q", str, description="Search product name and requirements."),
-        ],
-        responses=s.RFQSerializer(many=True),
+        parameters=[s.RFQFilterSerializer],
+        responses={200: s.RFQSerializer(many=True), 400: BAD_INPUT},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -130,8 +102,6 @@ class RFQCloseApi(APIView):
 
 
 class RFQQuotationsApi(APIView):
-    parser_classes = PARSERS
-
     @extend_schema(
         summary="The comparison table: all quotations (buyer) or your own (seller)",
         parameters=[
@@ -185,26 +155,22 @@ class QuotationListApi(ListAPIView):
     serializer_class = s.QuotationSerializer
 
     def get_queryset(self):
-        state = self.request.query_params.get("state")
-        qs = selectors.quotations_for_user(
-            self.request.user, state=state if state in Quotation.State.values else None
-        )
+        filters = query_params(s.QuotationFilterSerializer, self.request)
+        qs = selectors.quotations_for_user(self.request.user, **filters)
         if not self.request.user.is_staff and self.request.user.side == Side.SELLER:
             return qs.filter(seller_company_id=self.request.user.company_id)
         return qs
 
     @extend_schema(
         summary="Your quotations and what became of each (seller); received ones (buyer)",
-        parameters=[OpenApiParameter("state", str, enum=Quotation.State.values)],
-        responses=s.QuotationSerializer(many=True),
+        parameters=[s.QuotationFilterSerializer],
+        responses={200: s.QuotationSerializer(many=True), 400: BAD_INPUT},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
 class QuotationDetailApi(APIView):
-    parser_classes = PARSERS
-
     @extend_schema(
         summary="A quotation (its seller, the RFQ's buyer)",
         responses={200: s.QuotationSerializer, 404: NOT_FOUND},

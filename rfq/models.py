@@ -5,7 +5,7 @@ rfq/selectors.py.
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +17,7 @@ from catalog.models import Category, Unit
 from common.files import PrivateUploadTo, private_storage
 from common.validators import validate_currency
 from inquiries.models import Negotiation
-from orders.models import Incoterm
+from orders.models import MAX_LEAD_DAYS, Incoterm
 
 
 class RFQ(models.Model):
@@ -147,7 +147,9 @@ class Quotation(models.Model):
         decimal_places=3,
         validators=[MinValueValidator(0)],
     )
-    lead_time_days = models.PositiveIntegerField(_("lead time (days)"))
+    lead_time_days = models.PositiveIntegerField(
+        _("lead time (days)"), validators=[MaxValueValidator(MAX_LEAD_DAYS)]
+    )
     incoterm = models.CharField(_("Incoterm"), max_length=3, choices=Incoterm.choices)
     valid_until = models.DateField(_("valid until"))
     message = models.TextField(_("message"), max_length=2000, blank=True)

@@ -6,14 +6,44 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Unit
-from common.serializers import ConflictSerializer
-from orders.models import Incoterm
+from common.choices import COUNTRY_CHOICES
+from common.filters import QuantityFilterField
+from common.money import money_string
+from common.serializers import (
+    MONEY_SCHEMA,
+    ConflictSerializer,
+    IdField,
+    PriceField,
+    VersionField,
+)
+from orders.models import MAX_LEAD_DAYS, Incoterm
 from rfq.models import RFQ, Quotation
+
+
+class RFQFilterSerializer(serializers.Serializer):
+    open = serializers.BooleanField(
+        required=False, default=False, help_text="Only RFQs still taking quotations."
+    )
+    state = serializers.ChoiceField(choices=RFQ.State.choices, required=False)
+    category = IdField(required=False)
+    destination_country = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False)
+    min_quantity = QuantityFilterField()
+    max_quantity = QuantityFilterField()
+    deadline_before = serializers.DateField(
+        required=False, help_text="Quotation deadline before this date."
+    )
+    q = serializers.CharField(
+        max_length=100, required=False, help_text="Search product name and requirements."
+    )
+
+
+class QuotationFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Quotation.State.choices, required=False)
 
 
 class RFQInputSerializer(serializers.Serializer):
     product_name = serializers.CharField(max_length=200)
-    category_id = serializers.IntegerField()
+    category_id = IdField()
     requirements = serializers.CharField(max_length=2000)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
     unit = serializers.ChoiceField(choices=Unit.choices)
@@ -29,7 +59,7 @@ class RFQInputSerializer(serializers.Serializer):
     quotation_deadline = serializers.DateTimeField()
     audience = serializers.ChoiceField(choices=RFQ.Audience.choices, default=RFQ.Audience.PUBLIC)
     invited_seller_ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="For audience `invited`."
+        child=IdField(), required=False, max_length=50, help_text="For audience `invited`."
     )
     attachments = serializers.ListField(
         child=serializers.FileField(),
@@ -42,7 +72,7 @@ class QuotationInputSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=4)
     currency = serializers.CharField(max_length=3, help_text="ISO 4217.")
     moq = serializers.DecimalField(max_digits=14, decimal_places=3)
-    lead_time_days = serializers.IntegerField(min_value=0)
+    lead_time_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_DAYS)
     incoterm = serializers.ChoiceField(choices=Incoterm.choices)
     valid_until = serializers.DateField()
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -52,11 +82,11 @@ class QuotationInputSerializer(serializers.Serializer):
 class QuotationReviseSerializer(QuotationInputSerializer):
     """A revision names the version it is based on; fields left out keep their value."""
 
-    version = serializers.IntegerField()
+    version = VersionField()
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The quotation version you decided on.")
+    version = VersionField(help_text="The quotation version you decided on.")
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -83,6 +113,7 @@ class RFQSerializer(serializers.ModelSerializer):
     buyer_company = serializers.CharField(source="buyer_company.legal_name")
     destination_country = CountryField()
     taking_quotations = serializers.BooleanField()
+    target_unit_price = PriceField(allow_null=True)
     quotation_count = serializers.SerializerMethodField()
     my_quotation_id = serializers.SerializerMethodField()
     my_quotation_state = serializers.SerializerMethodField()
@@ -139,6 +170,7 @@ class RFQDetailSerializer(RFQSerializer):
 
 class QuotationSerializer(serializers.ModelSerializer):
     seller = CompanySummarySerializer(source="seller_company")
+    unit_price = PriceField()
     attachment_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -177,11 +209,10 @@ class ComparisonRowSerializer(QuotationSerializer):
     class Meta(QuotationSerializer.Meta):
         fields = [*QuotationSerializer.Meta.fields, "total", "moq_above_quantity"]
 
-    @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True))
+    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
     def get_total(self, quotation):
         """For the RFQ's quantity, only when quoted in the RFQ's currency (never converted)."""
-        total = self.context["rows"][quotation.pk].total
-        return None if total is None else str(total)
+        return money_string(self.context["rows"][quotation.pk].total, quotation.currency)
 
     @extend_schema_field(serializers.BooleanField())
     def get_moq_above_quantity(self, quotation):

@@ -37,6 +37,7 @@ from common.fields import clean_fields
 from common.files import attachment_content_type, original_name
 from common.money import format_money
 from inquiries.models import Negotiation
+from notifications.models import Kind
 from orders.services import order_create_from_quotation
 from rfq import selectors
 from rfq.models import RFQ, Quotation, RFQAttachment
@@ -508,8 +509,7 @@ def rfq_expire_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
 
 # --- Telling the sellers ----------------------------------------------------------------------
 
-# Not (yet) one of notifications.models.Kind: sellers cannot switch these e-mails off.
-NOTIFICATION_KIND = "rfq_quotation_outcome"
+NOTIFICATION_KIND = Kind.RFQ_QUOTATION_OUTCOME
 NOTIFIED_STATES = (
     Q_STATE.SHORTLISTED,
     Q_STATE.DECLINED,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from inquiries.tests.factories import InquiryFactory
 from notifications import services
-from notifications.models import EmailState, Kind, Notification
+from notifications.models import EmailState, Kind, Notification, NotificationPreference
 from notifications.services import Message
 from orders import services as order_services
 from orders.models import OrderStatus
@@ -312,3 +312,13 @@ def test_the_settings_page_switches_email_kinds_off(buyer, client):
 
     off = set(buyer.notification_preferences.filter(email=False).values_list("kind", flat=True))
     assert off == set(Kind.values) - {Kind.NEW_INQUIRY}
+
+
+def test_saving_an_unknown_email_kind_is_a_400_and_changes_nothing(buyer, client):
+    client.force_login(buyer)
+
+    response = client.post("/notifications/settings/", {"email": ["new_inquiry", "bogus"]})
+
+    assert response.status_code == 400
+    assert b"Unknown kind: bogus." in response.content
+    assert not NotificationPreference.objects.exists()

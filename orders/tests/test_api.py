@@ -36,7 +36,7 @@ def test_seller_drafts_from_an_inquiry_with_the_tier_price_and_sees_what_is_miss
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "draft"
-    assert body["terms"]["product"]["lines"][0]["unit_price"] == "4.8"
+    assert body["terms"]["product"]["lines"][0]["unit_price"] == "4.80"
     assert body["completion"]["complete"] is False
     assert "incoterm" in body["completion"]["modules"]["shipping"]["missing"]
     assert body["allowed_actions"] == ["cancel", "confirm", "modify"]
@@ -85,7 +85,7 @@ def test_a_whole_negotiation_through_the_api_ends_sealed_and_awaiting_payment(
     assert order["status"] == "awaiting_payment"
     assert order["seal"]["version"] == order["version"]
     assert order["seal"]["valid"] is True
-    assert order["terms"]["totals"]["total"] == "4850"  # 1000 × 4.50 + 350 shipping
+    assert order["terms"]["totals"]["total"] == "4850.00"  # 1000 × 4.50 + 350 shipping
 
 
 def test_the_diff_endpoint_shows_the_buyers_unit_price_change(api_as, buyer, seller):
@@ -104,8 +104,8 @@ def test_the_diff_endpoint_shows_the_buyers_unit_price_change(api_as, buyer, sel
             "change": "changed",
             "line_key": values["lines"][0]["key"],
             "line": "Stainless steel water bottle",
-            "before": "4.8",
-            "after": "4.1",
+            "before": "4.80",
+            "after": "4.10",
         }
     ]
 
@@ -235,7 +235,7 @@ def test_start_order_takes_the_tier_price_and_waits_for_the_seller(api_as, buyer
     body = response.json()
     assert body["status"] == "buyer_confirmed"
     assert body["waiting_for"] == "seller"
-    assert body["terms"]["product"]["lines"][0]["unit_price"] == "5.2"
+    assert body["terms"]["product"]["lines"][0]["unit_price"] == "5.20"
 
 
 def test_a_token_authenticates_api_calls(api_client, buyer, seller):

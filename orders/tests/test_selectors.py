@@ -112,9 +112,9 @@ def test_diff_between_two_revisions_lists_the_changed_fields(buyer, buyer_confir
 
     assert (result["from_version"], result["to_version"]) == (3, 4)
     assert [(c["module"], c["field"], c["before"], c["after"]) for c in result["changes"]] == [
-        ("shipping", "shipping_fee", "350", "300"),
-        ("totals", "shipping_fee", "350", "300"),
-        ("totals", "total", "5150", "5100"),
+        ("shipping", "shipping_fee", "350.00", "300.00"),
+        ("totals", "shipping_fee", "350.00", "300.00"),
+        ("totals", "total", "5150.00", "5100.00"),
     ]
 
 

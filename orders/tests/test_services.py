@@ -564,6 +564,36 @@ def test_start_order_accepts_extra_lines_of_the_same_seller(buyer, product, sell
     assert [line.product for line in order.lines.all()] == [product, lid]
 
 
+def test_start_order_prices_every_catalog_line_at_its_tier_not_the_buyers_price(
+    buyer, product, seller_company
+):
+    lid = ProductFactory(seller=seller_company, tiers=[("100", "1.65")])
+    values = _start_values()
+    values["lines"].append(
+        {**values["lines"][0], "product_id": lid.pk, "quantity": "200", "unit_price": "0.01"}
+    )
+
+    order = services.order_start(actor=buyer, product_id=product.pk, values=values)
+
+    assert [line.unit_price for line in order.lines.all()] == [Decimal("4.80"), Decimal("1.65")]
+
+
+def test_start_order_refuses_an_extra_catalog_line_under_its_moq(buyer, product, seller_company):
+    lid = ProductFactory(seller=seller_company, tiers=[("100", "1.65")])
+    values = _start_values()
+    values["lines"].append(
+        {**values["lines"][0], "product_id": lid.pk, "quantity": "5", "unit_price": "0.01"}
+    )
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.order_start(actor=buyer, product_id=product.pk, values=values)
+
+    assert exc.value.errors == {
+        "lines": [{}, {"quantity": ["The minimum order quantity is 100 piece."]}]
+    }
+    assert not Order.objects.exists()
+
+
 def test_start_order_refuses_a_currency_other_than_the_products(buyer, product):
     with pytest.raises(ValidationFailed) as exc:
         services.order_start(

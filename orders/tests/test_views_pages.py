@@ -128,7 +128,7 @@ def test_history_compares_two_versions_side_by_side(client, buyer, modified):
     ).content.decode()
 
     assert "Version 3 → version 4" in page
-    assert "<del>4.8</del>" in page and "<ins>4.5</ins>" in page
+    assert "<del>4.80</del>" in page and "<ins>4.50</ins>" in page
 
 
 def test_history_shows_the_timeline_in_order(client, seller, modified):

@@ -154,8 +154,8 @@ def test_the_api_returns_the_amounts_due(awaiting_order, buyer, api_as):
     response = api_as(buyer).get(f"/api/v1/orders/{awaiting_order.pk}/payments/")
 
     assert response.status_code == 200
-    assert response.json()["due_now"] == "1545.0000"
-    assert response.json()["outstanding"] == "5150.0000"
+    assert response.json()["due_now"] == "1545.00"
+    assert response.json()["outstanding"] == "5150.00"
 
 
 def test_the_api_takes_the_idempotency_key_from_the_header(awaiting_order, buyer, api_as):

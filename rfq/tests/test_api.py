@@ -183,7 +183,7 @@ def test_seller_revises_part_of_a_quotation(quotation, seller, api_as):
         format="json",
     )
     assert response.status_code == 200
-    assert response.json()["unit_price"] == "4.5500"
+    assert response.json()["unit_price"] == "4.55"
     assert response.json()["version"] == 2
     assert response.json()["lead_time_days"] == quotation.lead_time_days
 
