@@ -132,7 +132,10 @@ class ReadSerializer(serializers.Serializer):
 
 class MessageListQuerySerializer(serializers.Serializer):
     after_id = serializers.IntegerField(
-        min_value=0, max_value=MAX_ID, required=False, help_text="Messages after this id (default 0)."
+        min_value=0,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Messages after this id (default 0).",
     )
     before_id = serializers.IntegerField(
         min_value=1,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0001_notifications_and_preferences'),
+        ('notifications', '0003_email_sweep_schedule'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rfq', '0002_expiry_sweep_schedule'),
+        ('rfq', '0003_private_attachment_storage'),
     ]
 
     operations = [
