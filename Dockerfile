@@ -27,4 +27,4 @@ USER portal
 EXPOSE 8000
 
 CMD ["uvicorn", "negotiation_portal.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--ws", "auto", "--lifespan", "off", "--proxy-headers", "--forwarded-allow-ips", "*"]
+     "--ws", "auto", "--lifespan", "off", "--no-server-header", "--proxy-headers", "--forwarded-allow-ips", "*"]
