@@ -6,18 +6,19 @@ Two places refuse work a process cannot take on:
   requests in flight per process. WebSockets are not counted: a chat socket is open for hours
   and must never keep pages out, nor be refused because pages are busy. uvicorn's own
   ``--limit-concurrency`` counts sockets too and answers without Retry-After.
-- ``DatabasePoolMiddleware`` (Django) takes the request's database connection from the pool up
-  front, so that a pool that stays empty for ``DATABASE_POOL_TIMEOUT`` seconds becomes the same
-  503 rather than a 500 from whichever query came first.
+- ``DatabasePoolMiddleware`` (Django) turns a pool that stayed empty for
+  ``DATABASE_POOL_TIMEOUT`` seconds into the same 503, rather than a 500 from whichever query
+  came first.
 """
 
 import json
 import logging
+import sys
 
 from django.conf import settings
-from django.db import connection
-from django.db.utils import OperationalError
+from django.core.signals import got_request_exception
 from django.http import HttpResponse
+from psycopg_pool import PoolTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,7 @@ class ConcurrencyLimit:
 
 
 def is_pool_timeout(exc: BaseException | None) -> bool:
-    from psycopg_pool import PoolTimeout
-
+    """A psycopg pool timeout, as raised or as Django's OperationalError wrapping it."""
     while exc is not None:
         if isinstance(exc, PoolTimeout):
             return True
@@ -88,20 +88,33 @@ def is_pool_timeout(exc: BaseException | None) -> bool:
     return False
 
 
+def _note_pool_timeout(sender, request=None, **kwargs):
+    # Called by Django's handler while the exception is being handled (sys.exc_info() is set).
+    if request is not None and is_pool_timeout(sys.exc_info()[1]):
+        request.database_pool_timeout = True
+
+
 class DatabasePoolMiddleware:
-    """With a connection pool configured, a request that cannot get a connection gets a 503."""
+    """A request that finds no free pooled connection within the timeout gets a 503, not a 500.
+
+    The first query usually runs in the view (process_exception). A middleware's query (a
+    session saved on the way out) has already become a 500 response by the time it reaches
+    this one; Django's got_request_exception signal marked the request, and the 500 is
+    replaced.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.pooled = bool(connection.settings_dict.get("OPTIONS", {}).get("pool"))
+        got_request_exception.connect(_note_pool_timeout, dispatch_uid="common.overload")
 
     def __call__(self, request):
-        if self.pooled:
-            try:
-                connection.ensure_connection()
-            except OperationalError as exc:
-                if not is_pool_timeout(exc):
-                    raise
-                logger.warning("No database connection free in the pool: 503 for %s", request.path)
-                return overloaded_response(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "database_pool_timeout", False):
+            return overloaded_response(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if is_pool_timeout(exception):
+            logger.warning("No pooled database connection free: 503 for %s", request.path)
+            return overloaded_response(request)
+        return None

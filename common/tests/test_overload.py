@@ -4,13 +4,12 @@ import asyncio
 import json
 
 import pytest
-from django.db import connection
 from django.db.utils import OperationalError
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.urls import path
 from psycopg_pool import PoolTimeout
 
-from common.overload import ConcurrencyLimit, DatabasePoolMiddleware
+from common.overload import ConcurrencyLimit
 
 
 class BlockingApp:
@@ -141,17 +140,8 @@ def test_the_asgi_application_caps_http_with_the_configured_limit(settings):
     assert http.limit == settings.HTTP_MAX_CONCURRENT_REQUESTS
 
 
-def _pooled_middleware(monkeypatch, error: Exception):
-    def ensure_connection():
-        raise error
-
-    monkeypatch.setattr(connection, "ensure_connection", ensure_connection)
-    middleware = DatabasePoolMiddleware(lambda request: HttpResponse("served"))
-    middleware.pooled = True
-    return middleware
-
-
 def _pool_timeout() -> OperationalError:
+    """What Django raises when the pool stays empty: its OperationalError from a PoolTimeout."""
     try:
         try:
             raise PoolTimeout("couldn't get a connection after 5.00 sec")
@@ -161,27 +151,66 @@ def _pool_timeout() -> OperationalError:
         return wrapped
 
 
-def test_an_empty_pool_answers_503_with_retry_after_instead_of_500(monkeypatch, settings):
-    settings.OVERLOAD_RETRY_AFTER_SECONDS = 2
-    middleware = _pooled_middleware(monkeypatch, _pool_timeout())
+def pool_timeout_view(request):
+    raise _pool_timeout()
 
-    response = middleware(RequestFactory().get("/negotiations/"))
+
+def other_database_error_view(request):
+    raise OperationalError("password authentication failed")
+
+
+class PoolTimeoutOnTheWayOutMiddleware:
+    """Like a session saved after a view that ran no query: the pool times out in a middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        self.get_response(request)
+        raise _pool_timeout()
+
+
+urlpatterns = [
+    path("timeout/", pool_timeout_view),
+    path("api/v1/timeout/", pool_timeout_view),
+    path("broken/", other_database_error_view),
+    path("fine/", lambda request: HttpResponse("fine")),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_an_empty_pool_answers_503_with_retry_after_instead_of_500(client, settings):
+    settings.OVERLOAD_RETRY_AFTER_SECONDS = 2
+
+    response = client.get("/timeout/")
 
     assert response.status_code == 503
     assert response["Retry-After"] == "2"
 
 
-def test_an_empty_pool_answers_api_calls_in_the_json_error_shape(monkeypatch):
-    middleware = _pooled_middleware(monkeypatch, _pool_timeout())
-
-    response = middleware(RequestFactory().get("/api/v1/negotiations/"))
+@pytest.mark.urls(__name__)
+def test_an_empty_pool_answers_api_calls_in_the_json_error_shape(client):
+    response = client.get("/api/v1/timeout/")
 
     assert response.status_code == 503
     assert json.loads(response.content)["code"] == "overloaded"
 
 
-def test_other_database_errors_are_not_disguised_as_overload(monkeypatch):
-    middleware = _pooled_middleware(monkeypatch, OperationalError("password authentication"))
+@pytest.mark.urls(__name__)
+def test_an_empty_pool_met_in_a_middleware_also_answers_503(client, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.PoolTimeoutOnTheWayOutMiddleware"]
+    client.raise_request_exception = False  # the test client would re-raise what Django handled
 
-    with pytest.raises(OperationalError):
-        middleware(RequestFactory().get("/negotiations/"))
+    response = client.get("/fine/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"]
+
+
+@pytest.mark.urls(__name__)
+def test_other_database_errors_are_not_disguised_as_overload(client):
+    client.raise_request_exception = False
+
+    response = client.get("/broken/")
+
+    assert response.status_code == 500
