@@ -30,4 +30,5 @@ EXPOSE 8000
 # --proxy-headers believes X-Forwarded-For/-Proto only from the addresses in the environment
 # variable FORWARDED_ALLOW_IPS (uvicorn reads it; Django's client_address reads the same one).
 CMD ["uvicorn", "negotiation_portal.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--ws", "auto", "--lifespan", "off", "--proxy-headers", "--timeout-graceful-shutdown", "10"]
+     "--ws", "auto", "--lifespan", "off", "--no-server-header", "--proxy-headers", \
+     "--timeout-graceful-shutdown", "10"]

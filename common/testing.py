@@ -63,7 +63,8 @@ def start_asgi_server(*, database_url: str, log_path: Path, env: dict | None = N
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "uvicorn", "negotiation_portal.asgi:application"),
-                *("--ws", "auto", "--lifespan", "off", "--host", "127.0.0.1"),
+                *("--ws", "auto", "--lifespan", "off", "--no-server-header"),
+                *("--host", "127.0.0.1"),
                 *("--port", str(port)),
                 *("--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)),
             ],

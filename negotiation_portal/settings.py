@@ -11,6 +11,7 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "django_countries",
+    "csp",
     "common",
     "accounts",
     "catalog",
@@ -69,11 +71,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "common.overload.DatabasePoolMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -111,8 +116,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # Under ASGI every request runs its sync code in its own thread, so persistent connections
+    # (CONN_MAX_AGE > 0) pile up one per thread until PostgreSQL refuses new clients. A bounded
+    # psycopg pool per process instead: connections go back to it at the end of each request,
+    # and a request that waits longer than the timeout for one gets a 503 (common.overload).
+    # Size it against max_connections: docs/deployment.md.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_POOL", default=True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    # pgbouncer in transaction mode cannot keep a server-side cursor across transactions
+    # (Django already turns psycopg's prepared statements off).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_BEHIND_PGBOUNCER", default=False
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -345,6 +368,37 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), enforced on every response: scripts and styles only from
+# our own static files (no inline script, no eval: HTMX's hx-on and js: values are not used, and
+# its indicator styles are switched off in base.html), chat sockets to our own hosts. 'self'
+# covers ws:/wss: to the page's own origin only in CSP level 3 browsers, hence the explicit
+# sources; a port-less wss://host means 443, the proxy's port.
+_socket_sources = []
+for _host in ALLOWED_HOSTS:
+    if _host == "*":
+        continue
+    _host = f"*{_host}" if _host.startswith(".") else _host  # ".example.com": any subdomain
+    _socket_sources += [f"wss://{_host}"] if PRODUCTION else [f"ws://{_host}:*", f"wss://{_host}:*"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "font-src": [SELF],
+        "connect-src": [SELF, *_socket_sources],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Load shedding (common.overload): HTTP requests one process serves at once (0: no cap; chat
+# sockets never count), and the Retry-After of the 503 the rest get.
+HTTP_MAX_CONCURRENT_REQUESTS = env.int("HTTP_MAX_CONCURRENT_REQUESTS", default=20)
+OVERLOAD_RETRY_AFTER_SECONDS = env.int("OVERLOAD_RETRY_AFTER_SECONDS", default=2)
 
 LOGGING = {
     "version": 1,

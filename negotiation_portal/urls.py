@@ -1,7 +1,8 @@
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from common import api as common_api
 from common import views as common_views
@@ -24,6 +25,16 @@ api_v1 = [
     path("", include("rfq.api")),
 ]
 
+# Swagger UI comes from its CDN and styles itself inline; the split view serves its start-up
+# script as a file (no inline script). Only this page's policy is widened.
+api_docs = csp_update(
+    {
+        "script-src": ["https://cdn.jsdelivr.net"],
+        "style-src": ["https://cdn.jsdelivr.net", "'unsafe-inline'"],
+        "img-src": ["https://cdn.jsdelivr.net"],
+    }
+)(SpectacularSwaggerSplitView.as_view(url_name="schema"))
+
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
@@ -38,7 +49,7 @@ urlpatterns = [
     path("rfq/", include("rfq.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
 ]
 
 if settings.DEBUG:

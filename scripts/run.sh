@@ -29,7 +29,7 @@ trap stop EXIT
 pids+=($!)
 
 .venv/bin/uvicorn negotiation_portal.asgi:application --host "$HOST" --port "$PORT" \
-    --ws auto --lifespan off --timeout-graceful-shutdown 10 &
+    --ws auto --lifespan off --no-server-header --timeout-graceful-shutdown 10 &
 pids+=($!)
 
 echo "run: portal on http://$HOST:$PORT/ (worker and server running; Ctrl-C stops both)"

@@ -57,7 +57,8 @@ echo "smoke: collectstatic (as the image build does)"
 
 for port in "${PORTS[@]}"; do
     .venv/bin/uvicorn negotiation_portal.asgi:application --host 127.0.0.1 --port "$port" \
-        --ws auto --lifespan off --proxy-headers --timeout-graceful-shutdown 10 >"$work/web-$port.log" 2>&1 &
+        --ws auto --lifespan off --no-server-header --proxy-headers --timeout-graceful-shutdown 10 \
+        >"$work/web-$port.log" 2>&1 &
     pids+=($!)
 done
 .venv/bin/celery -A negotiation_portal worker --loglevel=INFO --concurrency=2 \
@@ -91,6 +92,11 @@ echo "smoke: whitenoise serves static/$hashed (immutable)"
 status="$(https_get "$port" /products/ -o /dev/null -w '%{http_code}')"
 [ "$status" = 200 ] || fail "the product list answered $status"
 echo "smoke: product list page -> 200"
+
+headers="$(https_get "$port" /products/ -o /dev/null -D -)"
+grep -qi '^content-security-policy:.*script-src' <<<"$headers" || fail "no Content-Security-Policy"
+! grep -qi '^server:' <<<"$headers" || fail "the server names itself: $(grep -i '^server:' <<<"$headers")"
+echo "smoke: Content-Security-Policy sent, no Server banner"
 
 wait_until "the worker did not become ready" grep -q ' ready\.' "$work/worker.log"
 result="$(.venv/bin/python -c '

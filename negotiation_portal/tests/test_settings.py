@@ -26,6 +26,10 @@ print(json.dumps({
     "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
     "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
     "DATABASE": {k: str(v) for k, v in s.DATABASES["default"].items() if k != "TEST"},
+    "DATABASE_OPTIONS": s.DATABASES["default"].get("OPTIONS", {}),
+    "HTTP_MAX_CONCURRENT_REQUESTS": s.HTTP_MAX_CONCURRENT_REQUESTS,
+    "OVERLOAD_RETRY_AFTER_SECONDS": s.OVERLOAD_RETRY_AFTER_SECONDS,
+    "CSP": s.CONTENT_SECURITY_POLICY["DIRECTIVES"],
     "is_psycopg3": is_psycopg3,
     "CACHE": s.CACHES["default"],
     "CHANNEL_LAYER": s.CHANNEL_LAYERS["default"],
@@ -117,6 +121,65 @@ def test_database_url_switches_to_postgresql_through_psycopg_3(production):
     )
     assert database["CONN_HEALTH_CHECKS"] == "True"
     assert production["is_psycopg3"] is True
+
+
+def test_postgresql_takes_connections_from_a_bounded_pool_not_persistent_ones(production):
+    assert production["DATABASE"]["CONN_MAX_AGE"] == "0"
+    assert production["DATABASE_OPTIONS"]["pool"] == {"min_size": 2, "max_size": 10, "timeout": 5.0}
+
+
+def test_pool_sizes_and_timeout_come_from_the_environment(tmp_path):
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_POOL_MIN_SIZE": "1",
+        "DATABASE_POOL_MAX_SIZE": "4",
+        "DATABASE_POOL_TIMEOUT": "2.5",
+    }
+
+    options = load_settings(tmp_path / "var", env)["DATABASE_OPTIONS"]
+
+    assert options["pool"] == {"min_size": 1, "max_size": 4, "timeout": 2.5}
+
+
+def test_the_pool_can_be_switched_off_for_persistent_connections(tmp_path):
+    env = {**PRODUCTION_ENV, "DATABASE_POOL": "false", "CONN_MAX_AGE": "30"}
+
+    settings = load_settings(tmp_path / "var", env)
+
+    assert "pool" not in settings["DATABASE_OPTIONS"]
+    assert settings["DATABASE"]["CONN_MAX_AGE"] == "30"
+
+
+def test_behind_pgbouncer_server_side_cursors_are_off(production, tmp_path):
+    env = {**PRODUCTION_ENV, "DATABASE_BEHIND_PGBOUNCER": "true"}
+
+    assert production["DATABASE"]["DISABLE_SERVER_SIDE_CURSORS"] == "False"
+    assert load_settings(tmp_path / "var", env)["DATABASE"]["DISABLE_SERVER_SIDE_CURSORS"] == "True"
+
+
+def test_embedded_sqlite_has_no_pool(embedded):
+    assert "pool" not in embedded["DATABASE_OPTIONS"]
+
+
+def test_http_requests_in_flight_are_capped_per_process_by_default(embedded, tmp_path):
+    env = {"HTTP_MAX_CONCURRENT_REQUESTS": "50", "OVERLOAD_RETRY_AFTER_SECONDS": "5"}
+
+    configured = load_settings(tmp_path / "var", env)
+
+    assert (embedded["HTTP_MAX_CONCURRENT_REQUESTS"], embedded["OVERLOAD_RETRY_AFTER_SECONDS"]) == (
+        20,
+        2,
+    )
+    assert configured["HTTP_MAX_CONCURRENT_REQUESTS"] == 50
+    assert configured["OVERLOAD_RETRY_AFTER_SECONDS"] == 5
+
+
+def test_production_csp_allows_secure_chat_sockets_to_the_allowed_hosts_only(production):
+    assert production["CSP"]["connect-src"] == [
+        "'self'",
+        "wss://portal.example.com",
+        "wss://www.portal.example.com",
+    ]
 
 
 def test_embedded_default_uses_the_in_memory_channel_layer_and_a_local_cache(embedded):
