@@ -87,10 +87,10 @@ def test_anonymous_public_pages_may_be_cached(client):
 
 @pytest.mark.django_db
 def test_api_responses_are_private_and_never_stored(client, seller):
-    token = Token.objects.create(user=seller)
+    _, token = AuthToken.objects.create(user=seller)
 
     refused = client.get("/api/v1/negotiations/")
-    answered = client.get("/api/v1/negotiations/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    answered = client.get("/api/v1/negotiations/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert (refused.status_code, answered.status_code) == (401, 200)
     for response in (refused, answered):
