@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Company
 from common.errors import ValidationFailed
@@ -22,6 +23,30 @@ class Unit(models.TextChoices):
     SQUARE_METRE = "m2", _("square metre")
     LITRE = "litre", _("litre")
     ROLL = "roll", _("roll")
+
+
+# Singular and plural of each unit, so that a quantity reads "1 piece" and "1,000 pieces".
+UNIT_FORMS = {
+    Unit.PIECE: ("piece", "pieces"),
+    Unit.SET: ("set", "sets"),
+    Unit.PAIR: ("pair", "pairs"),
+    Unit.BOX: ("box", "boxes"),
+    Unit.CARTON: ("carton", "cartons"),
+    Unit.KG: ("kg", "kg"),
+    Unit.TONNE: ("tonne", "tonnes"),
+    Unit.METRE: ("metre", "metres"),
+    Unit.SQUARE_METRE: ("square metre", "square metres"),
+    Unit.LITRE: ("litre", "litres"),
+    Unit.ROLL: ("roll", "rolls"),
+}
+
+
+def unit_label(unit: str, quantity) -> str:
+    """The unit's name in the number that agrees with ``quantity``: singular only for one."""
+    forms = UNIT_FORMS.get(unit)
+    if forms is None:
+        return unit
+    return ngettext(forms[0], forms[1], 1 if quantity == 1 else 2)
 
 
 class Category(models.Model):
