@@ -41,6 +41,20 @@ UNIT_FORMS = {
 }
 
 
+def format_quantity(value: Decimal) -> str:
+    """A quantity without trailing zeros, grouped for the active language: 1,000 or 2.5."""
+    from babel.numbers import format_decimal
+    from django.utils.translation import get_language
+
+    locale = (get_language() or "en").replace("-", "_")
+    return format_decimal(Decimal(value), locale=locale, decimal_quantization=False)
+
+
+def quantity_with_unit(value: Decimal, unit: str) -> str:
+    """ "1 piece", "1,000 pieces", "2.5 metres": the unit agrees with the number."""
+    return f"{format_quantity(value)} {unit_label(unit, value)}"
+
+
 def unit_label(unit: str, quantity) -> str:
     """The unit's name in the number that agrees with ``quantity``: singular only for one."""
     forms = UNIT_FORMS.get(unit)
@@ -67,7 +81,7 @@ class BelowMinimumOrder(ValidationFailed):
 
     def __init__(self, *, moq: Decimal, unit: str):
         super().__init__(
-            {"quantity": [f"The minimum order quantity is {moq.normalize():f} {unit}."]},
+            {"quantity": [f"The minimum order quantity is {quantity_with_unit(moq, unit)}."]},
         )
         self.moq = moq
 
@@ -116,7 +130,7 @@ class Product(models.Model):
         """
         quantity = Decimal(quantity)
         if quantity < self.moq:
-            raise BelowMinimumOrder(moq=self.moq, unit=self.get_unit_display())
+            raise BelowMinimumOrder(moq=self.moq, unit=self.unit)
         price = None
         for tier in sorted(self.price_tiers.all(), key=lambda t: t.min_quantity):
             if tier.min_quantity <= quantity:

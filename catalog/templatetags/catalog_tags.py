@@ -1,7 +1,6 @@
 import functools
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -9,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from catalog.models import unit_label
+from catalog.models import format_quantity, quantity_with_unit
 from common.money import format_money
 
 register = template.Library()
@@ -43,7 +42,7 @@ def quantity(value: Decimal | None) -> str:
     """A quantity without trailing zeros, grouped for the request's language: 1,000 or 2.5."""
     if value is None:
         return ""
-    return format_decimal(Decimal(value), locale=_locale(), decimal_quantization=False)
+    return format_quantity(value)
 
 
 @register.filter
@@ -51,7 +50,7 @@ def quantity_unit(value: Decimal | None, unit: str) -> str:
     """A quantity with its unit in the number that agrees: "1 piece", "1,000 pieces"."""
     if value is None:
         return ""
-    return f"{quantity(value)} {unit_label(unit, value)}"
+    return quantity_with_unit(value, unit)
 
 
 @register.filter
