@@ -123,7 +123,7 @@ def test_start_order_shows_the_tier_price_live_and_refuses_a_quantity_under_the_
     page.get_by_role("button", name="Send order").click()
 
     expect(page.locator("#f-lines-0-quantity-errors")).to_have_text(
-        "The minimum order quantity is 100 piece."
+        "The minimum order quantity is 100 pieces."
     )
     expect(page.get_by_label("Quantity (piece)")).to_have_value("50")
     expect(page.get_by_label("Packaging")).to_have_value("24 bottles per carton")

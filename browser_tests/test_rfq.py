@@ -40,7 +40,7 @@ def test_buyer_posts_an_rfq_compares_two_quotations_and_accepts_one(
     buyer.get_by_role("combobox", name="Category").select_option(str(product.category_id))
     buyer.get_by_label("Detailed requirements").fill("Powder coated, logo printed, 24 per carton.")
     buyer.get_by_label("Quantity").fill("1000")
-    buyer.get_by_label("Unit:", exact=True).select_option("piece")
+    buyer.get_by_label("Unit", exact=True).select_option("piece")
     buyer.get_by_label("Target unit price").fill("4.50")
     buyer.get_by_role("combobox", name="Currency").select_option("USD")
     buyer.get_by_label("Destination country").select_option("DE")
@@ -72,8 +72,10 @@ def test_buyer_posts_an_rfq_compares_two_quotations_and_accepts_one(
     expect(buyer.locator("#comparison tbody tr").nth(1)).to_contain_text("in EUR")
     screenshot(buyer, "rfq_comparison")
 
-    # He accepts the USD quotation and lands in the new negotiation.
-    buyer.get_by_role("button", name=f"Accept the quotation of {seller.company.legal_name}").click()
+    # He accepts the USD quotation, confirms seller and total, and lands in the negotiation.
+    buyer.get_by_role("link", name=f"Accept the quotation of {seller.company.legal_name}").click()
+    expect(buyer.locator(".confirm-total")).to_have_text("$4,800.00")
+    buyer.get_by_role("button", name="Accept for $4,800.00").click()
     negotiation = Negotiation.objects.get(origin=Negotiation.Origin.RFQ)
     expect(buyer).to_have_url(re.compile(rf"/negotiations/{negotiation.pk}/$"))
     assert negotiation.seller_company_id == seller.company_id

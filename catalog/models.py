@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Company
 from common.errors import ValidationFailed
@@ -24,6 +25,44 @@ class Unit(models.TextChoices):
     ROLL = "roll", _("roll")
 
 
+# Singular and plural of each unit, so that a quantity reads "1 piece" and "1,000 pieces".
+UNIT_FORMS = {
+    Unit.PIECE: ("piece", "pieces"),
+    Unit.SET: ("set", "sets"),
+    Unit.PAIR: ("pair", "pairs"),
+    Unit.BOX: ("box", "boxes"),
+    Unit.CARTON: ("carton", "cartons"),
+    Unit.KG: ("kg", "kg"),
+    Unit.TONNE: ("tonne", "tonnes"),
+    Unit.METRE: ("metre", "metres"),
+    Unit.SQUARE_METRE: ("square metre", "square metres"),
+    Unit.LITRE: ("litre", "litres"),
+    Unit.ROLL: ("roll", "rolls"),
+}
+
+
+def format_quantity(value: Decimal) -> str:
+    """A quantity without trailing zeros, grouped for the active language: 1,000 or 2.5."""
+    from babel.numbers import format_decimal
+    from django.utils.translation import get_language
+
+    locale = (get_language() or "en").replace("-", "_")
+    return format_decimal(Decimal(value), locale=locale, decimal_quantization=False)
+
+
+def quantity_with_unit(value: Decimal, unit: str) -> str:
+    """ "1 piece", "1,000 pieces", "2.5 metres": the unit agrees with the number."""
+    return f"{format_quantity(value)} {unit_label(unit, value)}"
+
+
+def unit_label(unit: str, quantity) -> str:
+    """The unit's name in the number that agrees with ``quantity``: singular only for one."""
+    forms = UNIT_FORMS.get(unit)
+    if forms is None:
+        return unit
+    return ngettext(forms[0], forms[1], 1 if quantity == 1 else 2)
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(unique=True)
@@ -42,7 +81,7 @@ class BelowMinimumOrder(ValidationFailed):
 
     def __init__(self, *, moq: Decimal, unit: str):
         super().__init__(
-            {"quantity": [f"The minimum order quantity is {moq.normalize():f} {unit}."]},
+            {"quantity": [f"The minimum order quantity is {quantity_with_unit(moq, unit)}."]},
         )
         self.moq = moq
 
@@ -91,7 +130,7 @@ class Product(models.Model):
         """
         quantity = Decimal(quantity)
         if quantity < self.moq:
-            raise BelowMinimumOrder(moq=self.moq, unit=self.get_unit_display())
+            raise BelowMinimumOrder(moq=self.moq, unit=self.unit)
         price = None
         for tier in sorted(self.price_tiers.all(), key=lambda t: t.min_quantity):
             if tier.min_quantity <= quantity:

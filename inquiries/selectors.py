@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 
 from common.errors import NotFound
 from inquiries.models import Inquiry, Negotiation
@@ -32,18 +32,12 @@ def negotiations_for_user(
     ``state`` is an order state, or ``inquiry`` for negotiations without an order yet;
     ``counterpart`` matches the other company's name; dates bound the last activity.
     """
-    from orders.selectors import HIDDEN_FROM_BUYER
-
-    company_id = getattr(user, "company_id", None)  # AnonymousUser has none
     qs = (
         Negotiation.objects.filter(negotiation_visibility(user))
         .select_related("buyer_company", "seller_company", "product", "inquiry", "order")
         .order_by("-last_activity_at", "-pk")
     )
-    # A buyer does not see the seller's draft: to him that negotiation is still an inquiry.
-    hidden_draft = Q(order__status__in=HIDDEN_FROM_BUYER, buyer_company_id=company_id)
-    if user.is_staff:
-        hidden_draft = Q(pk__in=[])
+    hidden_draft = _hidden_draft(user)
     if state == "inquiry":
         qs = qs.filter(Q(order__isnull=True) | hidden_draft)
     elif state:
@@ -55,6 +49,27 @@ def negotiations_for_user(
     if until:
         qs = qs.filter(last_activity_at__date__lte=until)
     return qs
+
+
+def _hidden_draft(user) -> Q:
+    """A buyer does not see the seller's draft: to him that negotiation is still an inquiry."""
+    from orders.selectors import HIDDEN_FROM_BUYER
+
+    if user.is_staff:
+        return Q(pk__in=[])
+    company_id = getattr(user, "company_id", None)  # AnonymousUser has none
+    return Q(order__status__in=HIDDEN_FROM_BUYER, buyer_company_id=company_id)
+
+
+def negotiation_state(user) -> Case:
+    """The state a negotiation is in for this user, as a database expression: its order's
+    state, or ``inquiry`` while it has no order the user can see (the ``state`` filter of
+    ``negotiations_for_user`` in one column, for counting every state in one GROUP BY)."""
+    return Case(
+        When(Q(order__isnull=True) | _hidden_draft(user), then=Value("inquiry")),
+        default=F("order__status"),
+        output_field=CharField(),
+    )
 
 
 def negotiation_side(user, negotiation: Negotiation) -> str | None:

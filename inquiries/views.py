@@ -71,7 +71,12 @@ def inbox(request):
     }
     negotiations = order_selectors.inbox_for_user(user, state=state or None, **filters)
     page = Paginator(negotiations, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_inbox_row(negotiation, user) for negotiation in page.object_list]
+    # Labels translated once per request, not once per row (lazy labels cost a gettext each).
+    labels = {
+        "inquiry": _("Inquiry"),
+        **{value: str(label) for value, label in OrderStatus.choices},
+    }
+    rows = [_inbox_row(negotiation, user, labels) for negotiation in page.object_list]
     chat_unread = chat_selectors.unread_counts(
         user=user, negotiation_ids=[row["negotiation"].pk for row in rows]
     )
@@ -88,13 +93,12 @@ def inbox(request):
             "page": page,
             "rows": rows,
             "filters": filters,
-            "countries": countries,
             "is_seller": side == Side.SELLER,
         },
     )
 
 
-def _inbox_row(negotiation, user) -> dict:
+def _inbox_row(negotiation, user, labels: dict) -> dict:
     inquiry = getattr(negotiation, "inquiry", None)
     order = getattr(negotiation, "order", None)
     if order is not None and not order_selectors.order_is_visible(user, order):
@@ -114,25 +118,24 @@ def _inbox_row(negotiation, user) -> dict:
         ),
         "order": order,
         "quantity": inquiry.quantity if inquiry else None,
-        "unit": inquiry.get_unit_display() if inquiry else "",
+        "unit": inquiry.unit if inquiry else "",
         "total": None,
         "currency": "",
-        "state": _("Inquiry"),
+        "state": labels["inquiry"],
     }
     if order is not None:
-        terms = order_terms.from_order(order)
-        totals = order_terms.totals(terms)
-        lines = terms["lines"]
+        lines = order.lines.all()
+        totals = order_terms.totals(order_terms.from_order(order))
         row.update(
             total=totals.total,
             currency=totals.currency,
-            state=order.get_status_display(),
-            quantity=lines[0]["quantity"] if len(lines) == 1 else None,
-            unit=order.lines.all()[0].get_unit_display() if len(lines) == 1 else "",
+            state=labels[order.status],
+            quantity=lines[0].quantity if len(lines) == 1 else None,
+            unit=lines[0].unit if len(lines) == 1 else "",
             lines=len(lines),
         )
         if not row["product"] and lines:
-            row["product"] = lines[0]["name"]
+            row["product"] = lines[0].name
     elif inquiry and not row["product"]:
         row["product"] = inquiry.subject
     return row

@@ -52,7 +52,16 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or not settings.PRODUCTION:
+    # The embedded default has no proxy in front: Django serves uploads (product images) itself.
+    # In production the proxy serves /media/ from the media volume (docs/deployment.md).
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

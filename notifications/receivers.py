@@ -47,7 +47,8 @@ def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
                     company_id=negotiation.seller_company_id,
                     kind=Kind.NEW_INQUIRY,
                     title=_("New inquiry: %(subject)s") % {"subject": instance.subject},
-                    body=_("From %(buyer)s.") % {"buyer": negotiation.buyer_company},
+                    body=_("From %(buyer)s.")
+                    % {"buyer": str(negotiation.buyer_company).rstrip().removesuffix(".")},
                     url=reverse("inquiries:workspace", args=[negotiation.pk]),
                 )
             ]

@@ -38,7 +38,7 @@ WRITE_RESPONSES = {
 
 
 def _order_response(request, order_id: int, code=status.HTTP_200_OK) -> Response:
-    order = selectors.order_detail_for_user(user=request.user, order_id=order_id)
+    order = selectors.order_api_detail_for_user(user=request.user, order_id=order_id)
     return Response(s.OrderSerializer(order, context={"request": request}).data, status=code)
 
 
@@ -91,7 +91,7 @@ class OrderStartApi(APIView):
 
 class OrderDetailApi(APIView):
     @extend_schema(
-        summary="An order with completion, missing fields, revisions and timeline",
+        summary="An order with completion, missing fields, and links to its revisions and timeline",
         responses={200: s.OrderSerializer, 404: NOT_FOUND},
     )
     def get(self, request, order_id: int):

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Side
 from common.errors import NotFound
@@ -60,6 +60,24 @@ def order_detail_for_user(*, user, order_id: int) -> Order:
                 queryset=Revision.objects.select_related("author").defer("terms"),
             ),
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+        )
+    )
+    return _one(queryset, order_id)
+
+
+def order_api_detail_for_user(*, user, order_id: int) -> Order:
+    """The order with its lines and the number of revisions and events, in one query plus the
+    lines: the API's order detail links the revisions and the timeline instead of embedding
+    them, so its cost does not grow with the order's history."""
+    from common.db import SubqueryCount
+
+    queryset = (
+        orders_for_user(user)
+        .select_related("agreed_by")
+        .prefetch_related("lines")
+        .annotate(
+            revision_count=SubqueryCount(Revision.objects.filter(order_id=OuterRef("pk"))),
+            event_count=SubqueryCount(OrderEvent.objects.filter(order_id=OuterRef("pk"))),
         )
     )
     return _one(queryset, order_id)
@@ -170,29 +188,25 @@ def inbox_tabs_for_user(user) -> list[dict]:
     """
     from django.db.models import Count
 
-    from inquiries.selectors import negotiations_for_user
+    from inquiries.selectors import negotiation_state, negotiations_for_user
 
     states = [
         state
         for state in INBOX_STATES
         if not (user.side == Side.BUYER and state in HIDDEN_FROM_BUYER)
     ]
-    counts = (
+    # One GROUP BY over the user's negotiations, not one filtered count per state.
+    counts = dict(
         negotiations_for_user(user)
         .order_by()
-        .aggregate(
-            **{
-                state: Count(
-                    "pk", filter=Q(pk__in=negotiations_for_user(user, state=state).values("pk"))
-                )
-                for state in states
-            }
-        )
+        .annotate(inbox_state=negotiation_state(user))
+        .values_list("inbox_state")
+        .annotate(count=Count("pk"))
     )
     return [
         {
             "state": state,
-            "count": counts[state],
+            "count": counts.get(state, 0),
             "waiting_for": None if state == "inquiry" else Order(status=state).waiting_for,
         }
         for state in states

@@ -158,8 +158,27 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ("type", "label", "actor", "actor_side", "version", "status", "created_at", "data")
 
 
+class HistoryLinkSerializer(serializers.Serializer):
+    """Where to page through a part of the order's history, and how long it is."""
+
+    count = serializers.IntegerField()
+    url = serializers.URLField(help_text="A paginated list endpoint (25 per page).")
+
+
+def _history_link(serializer, order, count_attribute: str, url_name: str) -> dict:
+    from django.urls import reverse
+
+    url = reverse(url_name, kwargs={"order_id": order.pk})
+    request = serializer.context.get("request")
+    return {
+        "count": getattr(order, count_attribute),
+        "url": request.build_absolute_uri(url) if request else url,
+    }
+
+
 class OrderSerializer(serializers.ModelSerializer):
-    """An order with its terms in canonical form, completion, revisions and timeline."""
+    """An order with its terms in canonical form and completion; the revisions and the
+    timeline are linked (count and URL of their paginated lists), not embedded."""
 
     number = serializers.CharField()
     negotiation_id = serializers.IntegerField()
@@ -170,8 +189,8 @@ class OrderSerializer(serializers.ModelSerializer):
     terms = serializers.SerializerMethodField()
     completion = serializers.SerializerMethodField()
     seal = serializers.SerializerMethodField()
-    revisions = RevisionSummarySerializer(many=True)
-    timeline = EventSerializer(source="events", many=True)
+    revisions = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -226,6 +245,14 @@ class OrderSerializer(serializers.ModelSerializer):
     @extend_schema_field(CompletionSerializer)
     def get_completion(self, order) -> dict:
         return order_terms.completion(self._terms(order)).as_dict()
+
+    @extend_schema_field(HistoryLinkSerializer)
+    def get_revisions(self, order) -> dict:
+        return _history_link(self, order, "revision_count", "api-order-revisions")
+
+    @extend_schema_field(HistoryLinkSerializer)
+    def get_timeline(self, order) -> dict:
+        return _history_link(self, order, "event_count", "api-order-timeline")
 
     @extend_schema_field(SealSerializer(allow_null=True))
     def get_seal(self, order) -> dict | None:

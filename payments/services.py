@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Side
@@ -375,8 +376,9 @@ def reminder_request(*, order_id: int, actor) -> Reminder:
             pk=plan.pk
         )
         raise RateLimited(
-            _("A reminder was sent recently; the next is possible at %(when)s UTC.")
-            % {"when": next_at.strftime("%Y-%m-%d %H:%M")},
+            # No full stop after the time: "9 a.m." ends with one already.
+            _("A reminder was sent recently. Next reminder possible at %(when)s")
+            % {"when": date_format(timezone.localtime(next_at), "DATETIME_FORMAT")},
             retry_after=int((next_at - now).total_seconds()) + 1,
         )
     # The gate allows one per interval, so (order, manual, today) is free.
@@ -573,7 +575,8 @@ def reminder_deliver(*, reminder_id: int) -> bool:
     )
     amount_due = amounts.due_now or amounts.outstanding
     link = selectors.pay_url(order)
-    deadline = order.payment_due_at.strftime("%Y-%m-%d")
+    # The pages' date format, so that the e-mail, the chat line and the page agree.
+    deadline = date_format(timezone.localtime(order.payment_due_at), "DATE_FORMAT")
     amount = format_money(amount_due, amounts.currency)
     notifications_send(
         messages=[

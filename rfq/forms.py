@@ -5,7 +5,9 @@ lengths and choices.
 """
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from accounts.models import Company, Side
 from catalog.models import Category
@@ -27,8 +29,29 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class RFQForm(forms.ModelForm):
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+CHOOSE = _("Choose…")
+BLANK = BLANK_CHOICE_DASH[0][1]
+
+
+class PortalFormMixin:
+    """Labels without a trailing colon and no "---------" rows, like every other form here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) or not getattr(field, "choices", None):
+                continue
+            field.choices = [
+                ("", CHOOSE) if value == "" and label == BLANK else (value, label)
+                for value, label in field.choices
+            ]
+
+
+class RFQForm(PortalFormMixin, forms.ModelForm):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), empty_label=CHOOSE
+    )
     currency = forms.ChoiceField(label=_("Currency"))
     invited_sellers = forms.ModelMultipleChoiceField(
         label=_("Chosen sellers"),
@@ -71,9 +94,10 @@ class RFQForm(forms.ModelForm):
             "currency": _("Quotations in this currency are totalled and compared."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, currency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = currency_choices()
+        self.fields["currency"].initial = currency
         self.fields["currency"].help_text = self._meta.help_texts["currency"]
         self.fields["quotation_deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -88,7 +112,7 @@ class RFQForm(forms.ModelForm):
         return [company.pk for company in self.cleaned_data.get("invited_sellers") or []]
 
 
-class QuotationForm(forms.ModelForm):
+class QuotationForm(PortalFormMixin, forms.ModelForm):
     currency = forms.ChoiceField(label=_("Currency"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -111,9 +135,11 @@ class QuotationForm(forms.ModelForm):
         }
         help_texts = {"attachment": _("Optional: a PDF or an image.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, currency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = currency_choices()
+        if not self.instance.pk:
+            self.fields["currency"].initial = currency
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -121,15 +147,20 @@ class QuotationForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields[:-1]}
 
 
-class BrowseForm(forms.Form):
+class BrowseForm(PortalFormMixin, forms.Form):
     """The seller's filters on open RFQs; anything unparsable is simply ignored."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("Any category"),
     )
-    destination_country = forms.CharField(
-        label=_("Destination country (code)"), required=False, max_length=2
+    destination_country = forms.ChoiceField(
+        label=_("Destination country"),
+        required=False,
+        choices=lambda: [("", _("Any country")), *countries],
     )
     min_quantity = forms.DecimalField(label=_("Quantity from"), required=False, min_value=0)
     max_quantity = forms.DecimalField(label=_("Quantity up to"), required=False, min_value=0)

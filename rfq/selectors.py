@@ -145,6 +145,32 @@ def quotations_for_user(user, *, state: str | None = None) -> QuerySet[Quotation
     return qs
 
 
+def rfq_default_currency(user) -> str:
+    """The currency an RFQ form starts with: the one the buyer's company used last, else the
+    currency of the company's country, else US dollars; never just the first in the list."""
+    company_id = getattr(user, "company_id", None)
+    last = (
+        RFQ.objects.filter(buyer_company_id=company_id)
+        .order_by("-created_at", "-pk")
+        .values_list("currency", flat=True)
+        .first()
+        if company_id
+        else None
+    )
+    if last:
+        return last
+    country = user.company.country.code if company_id else ""
+    if country:
+        from babel.numbers import get_territory_currencies
+
+        from common.money import is_currency
+
+        for code in get_territory_currencies(country):
+            if is_currency(code):
+                return code
+    return "USD"
+
+
 def quotation_get_for_user(*, user, quotation_id: int) -> Quotation:
     quotation = quotations_for_user(user).filter(pk=quotation_id).first()
     if quotation is None:
@@ -186,12 +212,18 @@ class ComparisonRow:
     moq_above_quantity: bool
 
 
-def quotations_on_rfq(*, user, rfq: RFQ, sort: str | None = None) -> list[ComparisonRow]:
-    """The quotations on an RFQ the user may see, sorted by a column, in one query.
+def quotation_total(quotation: Quotation, rfq: RFQ) -> Decimal:
+    """The quotation's price for the RFQ's whole quantity, in the quotation's own currency."""
+    return quantize(quotation.unit_price * rfq.quantity, quotation.currency)
+
+
+def comparison_queryset(*, user, rfq: RFQ, sort: str | None = None) -> QuerySet[Quotation]:
+    """The quotations on an RFQ the user may see, sorted by a column (page it: the table
+    renders one page, whatever the number of quotations).
 
     The buyer (and staff) see all; a seller only their own; others none. Quotations in
-    another currency than the RFQ's have no total and sort after those in it, whatever the
-    direction, since their prices cannot be compared without an exchange rate.
+    another currency than the RFQ's sort after those in it, whatever the direction, since
+    their prices cannot be compared without an exchange rate.
     """
     qs = quotations_for_user(user).filter(rfq_id=rfq.pk)
     sort = comparison_sort(sort)
@@ -203,20 +235,28 @@ def quotations_on_rfq(*, user, rfq: RFQ, sort: str | None = None) -> list[Compar
             ordering.append(F(column).asc())
         else:
             ordering.append(F(column).desc() if descending else F(column).asc())
-    qs = qs.annotate(
+    return qs.annotate(
         other_currency=Case(
             When(currency=rfq.currency, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
     ).order_by(*ordering, "pk")
+
+
+def comparison_rows(rfq: RFQ, quotations) -> list[ComparisonRow]:
+    """A comparison row per quotation; the total only in the RFQ's currency (no invented
+    exchange rates)."""
     return [
         ComparisonRow(
             quotation=q,
-            total=quantize(q.unit_price * rfq.quantity, q.currency)
-            if q.currency == rfq.currency
-            else None,
+            total=quotation_total(q, rfq) if q.currency == rfq.currency else None,
             moq_above_quantity=q.moq > rfq.quantity,
         )
-        for q in qs
+        for q in quotations
     ]
+
+
+def quotations_on_rfq(*, user, rfq: RFQ, sort: str | None = None) -> list[ComparisonRow]:
+    """Every comparison row at once, in one query (the API's unpaginated comparison)."""
+    return comparison_rows(rfq, comparison_queryset(user=user, rfq=rfq, sort=sort))

@@ -22,6 +22,11 @@ urlpatterns = [
         name="quotation_attachment",
     ),
     path(
+        "quotations/<int:quotation_id>/accept/confirm/",
+        views.quotation_accept_confirm,
+        name="quotation_accept_confirm",
+    ),
+    path(
         "quotations/<int:quotation_id>/<str:decision>/",
         views.quotation_decide,
         name="quotation_decide",

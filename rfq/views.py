@@ -77,7 +77,11 @@ def rfq_list(request):
 def rfq_create(request):
     if request.user.side != Side.BUYER:
         raise Http404(_("Only buyers post requests for quotation."))
-    form = RFQForm(request.POST or None, request.FILES or None)
+    form = RFQForm(
+        request.POST or None,
+        request.FILES or None,
+        currency=selectors.rfq_default_currency(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             rfq = services.rfq_create(
@@ -96,19 +100,28 @@ def rfq_create(request):
 
 @login_required
 def rfq_detail(request, rfq_id: int):
-    """The RFQ; the buyer's comparison table (sortable), or the seller's own quotation."""
+    """The RFQ; the buyer's comparison table (sortable, one page at a time), or the seller's
+    own quotation."""
     user = request.user
     rfq = _get_or_404(selectors.rfq_get_for_user, user=user, rfq_id=rfq_id)
     sort = selectors.comparison_sort(request.GET.get("sort"))
-    rows = selectors.quotations_on_rfq(user=user, rfq=rfq, sort=sort)
+    quotations = selectors.comparison_queryset(user=user, rfq=rfq, sort=sort)
     is_buyer = user.company_id == rfq.buyer_company_id
-    own = rows[0].quotation if rows and not is_buyer and not user.is_staff else None
+    own = None
+    page = None
+    rows = []
+    if is_buyer or user.is_staff:
+        page = Paginator(quotations, COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = selectors.comparison_rows(rfq, page.object_list)
+    else:
+        own = quotations.first()
     return render(
         request,
         "rfq/rfq_detail.html",
         {
             "rfq": rfq,
             "rows": rows,
+            "page": page,
             "sort": sort,
             "is_buyer": is_buyer,
             "own": own,
@@ -123,12 +136,14 @@ def rfq_detail(request, rfq_id: int):
     )
 
 
-# The comparison table's sortable columns: (sort key, heading, numeric).
+# One page of the comparison: constant time and queries, however many sellers quoted.
+COMPARISON_PAGE_SIZE = 25
+
+# The comparison table's sortable columns: (sort key, heading, numeric). The seller column
+# also shows the country, the verified badge and the year the seller joined, so that State
+# and the decisions fit at 1280 px without scrolling.
 COLUMNS = [
     ("seller", _("Seller"), False),
-    ("country", _("Country"), False),
-    ("verified", _("Verified"), False),
-    ("member_since", _("Member since"), False),
     ("unit_price", _("Unit price"), True),
     ("total", _("Total"), True),
     ("moq", _("MOQ"), True),
@@ -147,7 +162,10 @@ def quotation_form(request, rfq_id: int):
     if user.side != Side.SELLER:
         raise Http404(_("Only sellers quote."))
     own = Quotation.objects.filter(rfq=rfq, seller_company_id=user.company_id).first()
-    form = QuotationForm(request.POST or None, request.FILES or None, instance=own)
+    # A quotation starts in the RFQ's currency: only those are totalled and compared.
+    form = QuotationForm(
+        request.POST or None, request.FILES or None, instance=own, currency=rfq.currency
+    )
     if request.method == "POST" and form.is_valid():
         # Only a new upload: without one the form hands back the file already stored.
         attachment = request.FILES.get("attachment")
@@ -229,13 +247,19 @@ def _negotiation_url(negotiation_id: int, rfq_id: int) -> str:
 @login_required
 @require_POST
 def quotation_decide(request, quotation_id: int, decision: str):
-    """The buyer shortlists, declines or accepts a quotation at the version they saw."""
+    """The buyer shortlists, declines or accepts a quotation at the version they saw.
+
+    Accepting cannot be undone: it goes through the confirmation page, whose form carries
+    ``confirmed``; an accept posted without it is sent to that page instead.
+    """
     if decision not in DECISIONS:
         raise Http404
     service, success = DECISIONS[decision]
     quotation = _get_or_404(
         selectors.quotation_get_for_user, user=request.user, quotation_id=quotation_id
     )
+    if decision == "accept" and request.POST.get("confirmed") != "yes":
+        return redirect("rfq:quotation_accept_confirm", quotation.pk)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -250,6 +274,25 @@ def quotation_decide(request, quotation_id: int, decision: str):
         rfq = RFQ.objects.only("negotiation_id").get(pk=decided.rfq_id)
         return redirect(_negotiation_url(rfq.negotiation_id, decided.rfq_id))
     return redirect(f"{reverse('rfq:detail', args=[quotation.rfq_id])}#quotation-{quotation.pk}")
+
+
+@login_required
+def quotation_accept_confirm(request, quotation_id: int):
+    """The confirmation step before an accept: names the seller and the total."""
+    quotation = _get_or_404(
+        selectors.quotation_get_for_user, user=request.user, quotation_id=quotation_id
+    )
+    if request.user.company_id != quotation.rfq.buyer_company_id:
+        raise Http404
+    return render(
+        request,
+        "rfq/accept_confirm.html",
+        {
+            "quotation": quotation,
+            "rfq": quotation.rfq,
+            "total": selectors.quotation_total(quotation, quotation.rfq),
+        },
+    )
 
 
 @login_required

@@ -16,6 +16,11 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 def load(*args) -> str:
     out = StringIO()
     call_command("load_demo_data", *args, stdout=out)
@@ -142,3 +147,34 @@ def test_reset_passwords_restores_the_documented_password():
     load("--reset-passwords")
 
     assert authenticate(username="seller", password="seller-demo-1") is not None
+
+
+def test_every_demo_product_has_a_generated_picture():
+    load()
+
+    for product in Product.objects.all():
+        assert product.image.name == f"products/demo-{product.pk}.png"
+        with product.image.open("rb") as file:
+            assert file.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_demo_pictures_are_the_same_bytes_on_every_run():
+    from catalog.management.commands.load_demo_data import product_image
+
+    first = product_image("Vacuum flask 500 ml", "Kitchenware")
+
+    assert product_image("Vacuum flask 500 ml", "Kitchenware") == first
+    assert product_image("Cotton throw", "Home textiles") != first
+    assert len(first) < 20_000
+
+
+def test_a_picture_set_by_hand_is_kept():
+    load()
+    product = Product.objects.order_by("pk").first()
+    product.image.name = "products/own.png"
+    product.save(update_fields=["image"])
+
+    load()
+
+    product.refresh_from_db()
+    assert product.image.name == "products/own.png"

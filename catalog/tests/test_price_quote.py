@@ -32,7 +32,7 @@ def test_quote_at_a_tier_edge_uses_the_next_tier(client, product):
 
 def test_quote_below_the_moq_shows_the_refusal(client, product):
     page = quote(client, product, "99").content.decode()
-    assert "The minimum order quantity is 100 piece." in page
+    assert "The minimum order quantity is 100 pieces." in page
     assert 'role="alert"' in page
 
 

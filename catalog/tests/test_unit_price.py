@@ -22,7 +22,7 @@ def fabric():
 def test_quantity_below_the_moq_is_refused_with_the_moq_in_the_message(product):
     with pytest.raises(BelowMinimumOrder) as caught:
         product.unit_price_for(Decimal("99"))
-    assert caught.value.errors == {"quantity": ["The minimum order quantity is 100 piece."]}
+    assert caught.value.errors == {"quantity": ["The minimum order quantity is 100 pieces."]}
     assert caught.value.moq == Decimal("100")
 
 
@@ -69,7 +69,7 @@ def test_a_quantity_between_the_moq_and_the_first_tier_has_no_price():
 def test_fractional_quantity_below_a_fractional_moq_is_refused(fabric):
     with pytest.raises(BelowMinimumOrder) as caught:
         fabric.unit_price_for(Decimal("2.499"))
-    assert caught.value.errors["quantity"] == ["The minimum order quantity is 2.5 metre."]
+    assert caught.value.errors["quantity"] == ["The minimum order quantity is 2.5 metres."]
 
 
 def test_fractional_quantity_at_a_fractional_moq_gets_the_first_tier(fabric):

@@ -180,7 +180,7 @@ def _fill_inbox(buyer, seller, product, n: int):
         make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
 
 
-@pytest.mark.parametrize("n", [1, 8])
+@pytest.mark.parametrize("n", [1, 8, 12])
 def test_the_seller_inbox_runs_a_constant_number_of_queries(
     client, buyer, seller, product, django_assert_num_queries, n
 ):
@@ -193,7 +193,7 @@ def test_the_seller_inbox_runs_a_constant_number_of_queries(
         client.get(INBOX)
 
 
-@pytest.mark.parametrize("n", [1, 8])
+@pytest.mark.parametrize("n", [1, 8, 12])
 def test_the_buyer_inbox_runs_a_constant_number_of_queries(
     client, buyer, seller, product, django_assert_num_queries, n
 ):
@@ -223,3 +223,50 @@ def test_the_inbox_shows_how_many_chat_messages_are_unread(client, buyer, seller
     response = client.get(INBOX)
 
     assert "2 unread messages" in response.content.decode()
+
+
+def test_the_tab_counts_come_from_one_grouped_query(
+    client, buyer, seller, product, django_assert_max_num_queries
+):
+    from orders.selectors import inbox_tabs_for_user
+
+    _fill_inbox(buyer, seller, product, 3)
+
+    with django_assert_max_num_queries(1):
+        tabs = inbox_tabs_for_user(seller)
+
+    counts = {tab["state"]: tab["count"] for tab in tabs}
+    assert (counts["inquiry"], counts["draft"], counts["seller_confirmed"]) == (3, 3, 3)
+
+
+def test_the_buyer_counts_the_sellers_draft_as_an_inquiry(client, buyer, seller, product):
+    from orders.selectors import inbox_tabs_for_user
+
+    make_order(buyer=buyer, seller=seller, product=product)
+
+    counts = {tab["state"]: tab["count"] for tab in inbox_tabs_for_user(buyer)}
+
+    assert counts["inquiry"] == 1
+    assert "draft" not in counts
+
+
+def test_the_country_filter_keeps_the_chosen_country_selected(client, seller):
+    client.force_login(seller)
+
+    page = client.get(INBOX, {"country": "de"}).content.decode()
+
+    assert '<option selected value="DE">Germany</option>' in page
+    assert page.count("<option") > 240
+
+
+def test_units_agree_with_the_quantity(client, seller):
+    from decimal import Decimal
+
+    inquiry_to(seller, quantity=Decimal("1"), unit="piece")
+    inquiry_to(seller, quantity=Decimal("1000"), unit="box")
+    client.force_login(seller)
+
+    page = client.get(INBOX).content.decode()
+
+    assert "1 piece<" in page
+    assert "1,000 boxes<" in page

@@ -281,7 +281,7 @@ def _grow(order, buyer, seller, rounds):
     return order
 
 
-@pytest.mark.parametrize("rounds", [0, 8])
+@pytest.mark.parametrize("rounds", [0, 8, 20])
 def test_order_detail_runs_a_constant_number_of_queries(
     api_as, buyer, seller, rounds, django_assert_num_queries
 ):
@@ -289,9 +289,45 @@ def test_order_detail_runs_a_constant_number_of_queries(
     _grow(order, buyer, seller, rounds)
     client = api_as(buyer)
 
-    # user, order + lines + revisions + events, the seal check reads nothing while unsealed
-    with django_assert_num_queries(5):
+    # user, order with its revision and event counts, lines; the seal check reads nothing
+    # while unsealed; revisions and events are linked, not read
+    with django_assert_num_queries(3):
         assert client.get(f"/api/v1/orders/{order.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("rounds", [0, 8])
+def test_a_sealed_order_detail_reads_one_more_query_for_the_seal(
+    api_as, buyer, seller, rounds, django_assert_num_queries
+):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    order = _grow(order, buyer, seller, rounds)
+    order = Order.objects.get(pk=order.pk)
+    confirmer = buyer if order.status == OrderStatus.SELLER_CONFIRMED else seller
+    services.order_confirm(order_id=order.pk, actor=confirmer, version=order.version)
+    client = api_as(buyer)
+
+    # user, order, lines, the agreed revision for the seal check
+    with django_assert_num_queries(4):
+        body = client.get(f"/api/v1/orders/{order.pk}/").json()
+    assert body["seal"]["valid"] is True
+
+
+def test_order_detail_links_its_revisions_and_timeline_with_their_counts(api_as, buyer, seller):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
+    client = api_as(buyer)
+
+    body = client.get(f"/api/v1/orders/{order.pk}/").json()
+
+    assert body["revisions"] == {
+        "count": 2,
+        "url": f"http://testserver/api/v1/orders/{order.pk}/revisions/",
+    }
+    assert body["timeline"] == {
+        "count": 4,
+        "url": f"http://testserver/api/v1/orders/{order.pk}/timeline/",
+    }
+    assert client.get(body["revisions"]["url"]).json()["count"] == 2
+    assert client.get(body["timeline"]["url"]).json()["count"] == 4
 
 
 @pytest.mark.parametrize("count", [1, 15])

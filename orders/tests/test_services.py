@@ -496,7 +496,7 @@ def test_start_order_refuses_a_quantity_under_the_moq(buyer, product):
     with pytest.raises(ValidationFailed) as exc:
         services.order_start(actor=buyer, product_id=product.pk, values=_start_values("99"))
 
-    assert exc.value.errors == {"quantity": ["The minimum order quantity is 100 piece."]}
+    assert exc.value.errors == {"quantity": ["The minimum order quantity is 100 pieces."]}
 
 
 def test_start_order_refuses_a_line_without_quantity(buyer, product):

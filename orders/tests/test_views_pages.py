@@ -54,7 +54,7 @@ def test_start_order_under_the_moq_is_refused_with_the_moq_shown(client, buyer, 
     page = response.content.decode()
     assert response.status_code == 400
     assert 'id="f-lines-0-quantity-errors"' in page
-    assert "The minimum order quantity is 100 piece." in page
+    assert "The minimum order quantity is 100 pieces." in page
     assert 'name="lines-0-quantity" value="50"' in page
     assert not Negotiation.objects.exists()
 

@@ -53,10 +53,10 @@ def test_the_seller_reminds_the_buyer_by_email_with_amount_deadline_and_link(
     email = mail.outbox[0]
     assert email.to == [buyer.email]
     assert email.subject == (
-        f"Payment reminder: $1,545.00 due for order {agreed_order.number} by 2025-03-17"
+        f"Payment reminder: $1,545.00 due for order {agreed_order.number} by March 17, 2025"
     )
     assert "$1,545.00" in email.body
-    assert "2025-03-17" in email.body
+    assert "March 17, 2025" in email.body
     link = f"http://127.0.0.1:8000/payments/orders/{agreed_order.pk}/pay/"
     assert link in email.body
     html = email.alternatives[0][0]
@@ -82,7 +82,7 @@ def test_a_second_manual_reminder_within_24_hours_is_refused(
     with time_machine.travel(at(6, 8), tick=False), pytest.raises(RateLimited) as error:
         remind(agreed_order, seller, django_capture_on_commit_callbacks)
 
-    assert "2025-03-06 09:00" in error.value.message
+    assert "Next reminder possible at March 6, 2025, 9 a.m." in error.value.message
     assert error.value.retry_after == 3601
     assert len(mail.outbox) == 1
 

@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -78,7 +79,8 @@ def test_seller_page_shows_only_their_own_quotation(
     rfq, quotation, rival_quotation, seller, as_user
 ):
     response = as_user(seller).get(reverse("rfq:detail", args=[rfq.pk]))
-    assert [row.quotation for row in response.context["rows"]] == [quotation]
+    assert response.context["own"] == quotation
+    assert response.context["rows"] == []
     assert rival_quotation.seller_company.legal_name not in response.content.decode()
 
 
@@ -95,10 +97,89 @@ def test_comparison_table_is_sorted_by_the_sort_parameter(
 
 def test_accepting_lands_the_buyer_in_the_new_negotiation(rfq, quotation, buyer, as_user):
     response = as_user(buyer).post(
-        reverse("rfq:quotation_decide", args=[quotation.pk, "accept"]), {"version": 1}
+        reverse("rfq:quotation_decide", args=[quotation.pk, "accept"]),
+        {"version": 1, "confirmed": "yes"},
     )
     rfq.refresh_from_db()
     assert response.url == reverse("inquiries:workspace", args=[rfq.negotiation_id])
+
+
+def test_an_accept_without_the_confirmation_step_goes_to_it_and_changes_nothing(
+    rfq, quotation, buyer, as_user
+):
+    response = as_user(buyer).post(
+        reverse("rfq:quotation_decide", args=[quotation.pk, "accept"]), {"version": 1}
+    )
+
+    assert response.url == reverse("rfq:quotation_accept_confirm", args=[quotation.pk])
+    quotation.refresh_from_db()
+    assert quotation.state == Quotation.State.SUBMITTED
+
+
+def test_the_accept_confirmation_names_the_seller_and_the_total(rfq, quotation, buyer, as_user):
+    response = as_user(buyer).get(reverse("rfq:quotation_accept_confirm", args=[quotation.pk]))
+
+    page = response.content.decode()
+    assert quotation.seller_company.legal_name in page
+    assert "$4,800.00" in page  # 1,000 pieces at 4.80
+    assert "cannot be undone" in page
+
+
+def test_only_the_rfq_buyer_sees_the_accept_confirmation(rfq, quotation, seller, as_user):
+    url = reverse("rfq:quotation_accept_confirm", args=[quotation.pk])
+
+    assert as_user(seller).get(url).status_code == 404
+
+
+def test_the_comparison_shows_one_page_of_quotations(rfq, category, buyer, as_user):
+    from rfq.tests.factories import seller_in_category
+
+    for n in range(27):
+        QuotationFactory(rfq=rfq, author=seller_in_category(category), unit_price=Decimal("4") + n)
+    client = as_user(buyer)
+
+    first = client.get(reverse("rfq:detail", args=[rfq.pk]), {"sort": "unit_price"})
+    second = client.get(reverse("rfq:detail", args=[rfq.pk]), {"sort": "unit_price", "page": 2})
+
+    assert len(first.context["rows"]) == 25
+    assert [row.quotation.unit_price for row in second.context["rows"]] == [29, 30]
+    assert "27 quotations" in first.content.decode()
+
+
+def test_the_rfq_form_starts_in_the_currency_the_buyer_used_last(category, buyer, as_user):
+    RFQFactory(buyer_company=buyer.company, category=category, currency="GBP")
+
+    form = as_user(buyer).get(reverse("rfq:create")).context["form"]
+
+    assert form["currency"].value() == "GBP"
+
+
+def test_the_first_rfq_form_starts_in_the_currency_of_the_buyers_country(buyer, as_user):
+    buyer.company.country = "DE"
+    buyer.company.save()
+
+    form = as_user(buyer).get(reverse("rfq:create")).context["form"]
+
+    assert form["currency"].value() == "EUR"
+
+
+def test_the_quotation_form_starts_in_the_rfqs_currency(rfq, seller, as_user):
+    response = as_user(seller).get(reverse("rfq:quote", args=[rfq.pk]))
+
+    assert response.context["form"]["currency"].value() == rfq.currency
+
+
+def test_rfq_and_quotation_forms_have_no_label_colons_and_no_dashes(rfq, buyer, seller, as_user):
+    pages = [
+        as_user(buyer).get(reverse("rfq:create")).content.decode(),
+        as_user(seller).get(reverse("rfq:quote", args=[rfq.pk])).content.decode(),
+        as_user(seller).get(reverse("rfq:list")).content.decode(),
+    ]
+
+    for page in pages:
+        assert ":</label>" not in page
+        assert "---------" not in page
+    assert '<select name="destination_country"' in pages[2]
 
 
 def test_stale_decision_shows_an_error_and_changes_nothing(rfq, quotation, buyer, as_user):
@@ -166,7 +247,7 @@ def test_rfq_list_page_runs_constant_queries(
     assert len(response.context["rfqs"]) == n
 
 
-@pytest.mark.parametrize("n", [1, 15])
+@pytest.mark.parametrize("n", [1, 15, 60])
 def test_comparison_page_runs_constant_queries(
     n, buyer, rfq, category, as_user, django_assert_num_queries
 ):
@@ -176,7 +257,7 @@ def test_comparison_page_runs_constant_queries(
         QuotationFactory(rfq=rfq, author=seller_in_category(category))
     client = as_user(buyer)
     client.get(reverse("rfq:detail", args=[rfq.pk]))
-    # session, user, company, the RFQ, its attachments, the quotations
-    with django_assert_num_queries(6):
+    # session, user, company, the RFQ, its attachments, the count, one page of quotations
+    with django_assert_num_queries(7):
         response = client.get(reverse("rfq:detail", args=[rfq.pk]))
-    assert len(response.context["rows"]) == n
+    assert len(response.context["rows"]) == min(n, 25)

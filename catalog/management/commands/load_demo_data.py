@@ -3,12 +3,18 @@
 Idempotent: rows are matched by natural keys (company legal name and side, username, category
 slug, product seller and name, tier start quantity) and saved only when a value differs, so a
 second run changes nothing. Passwords are set when a user is created, or again with
-``--reset-passwords``. Extend it with one ``load_<part>`` function per part.
+``--reset-passwords``. Each product gets a small generated picture (Pillow, deterministic) unless
+it has one of its own. Extend it with one ``load_<part>`` function per part.
 """
 
+import colorsys
+import hashlib
+import io
 from collections import Counter
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.utils.text import slugify
@@ -496,6 +502,48 @@ def load_products(
                 },
             )
             load_price_tiers(tally, product, tiers)
+            load_image(product, categories[category].name)
+
+
+def product_image(name: str, category: str) -> bytes:
+    """A small PNG drawn from the product's name: the same bytes on every run, no download.
+
+    A soft background and a rounded "package" in a colour derived from the name, with the
+    category's initial, so that the catalog shows distinct pictures.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    seed = hashlib.sha256(name.encode()).digest()
+    hue = seed[0] / 255
+    base = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.42, 0.55))
+    soft = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.93, 0.5))
+    image = Image.new("RGB", (480, 360), soft)
+    draw = ImageDraw.Draw(image)
+    width = 150 + seed[1] % 90
+    height = 150 + seed[2] % 60
+    left, top = (480 - width) // 2, (360 - height) // 2 + 10
+    draw.rounded_rectangle((left, top, left + width, top + height), radius=22, fill=base)
+    draw.rounded_rectangle(
+        (left + width // 3, top - 26, left + 2 * width // 3, top + 6), radius=10, fill=base
+    )
+    font = ImageFont.load_default(size=72)
+    draw.text((240, top + height // 2), category[:1].upper(), fill=soft, font=font, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def load_image(product: Product, category: str) -> None:
+    """Give a demo product its generated picture, once; a picture set by hand is kept."""
+    name = f"products/demo-{product.pk}.png"
+    if product.image and product.image.name != name:
+        return
+    if product.image.name == name and default_storage.exists(name):
+        return
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    picture = ContentFile(product_image(product.name, category))
+    product.image.save(name.removeprefix("products/"), picture)
 
 
 def load_price_tiers(tally: Tally, product: Product, tiers: list[tuple[str, str]]) -> None:
