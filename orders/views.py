@@ -261,9 +261,13 @@ def order_history(request, order_id: int):
             )
         except NotFound:
             raise Http404 from None
+        numbers = {revision.version: revision.terms_version for revision in revisions}
         compare = {
             "from_version": from_version,
             "to_version": to_version,
+            # The numbers people see (terms_version); the form keeps the internal ones.
+            "from_number": numbers.get(from_version, order.terms_version),
+            "to_number": numbers.get(to_version, order.terms_version),
             "rows": forms.change_rows(result["changes"]),
         }
     return render(

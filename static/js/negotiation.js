@@ -109,8 +109,19 @@
     } catch (e) {
       return;
     }
-    if (saved !== null && document.querySelector(".loi-feedback")) {
-      window.scrollTo(0, parseInt(saved, 10) || 0);
+    if (saved === null || !document.querySelector(".loi-feedback")) {
+      return;
+    }
+    // After the browser's own jump to the #loi anchor, which comes with the load.
+    var restore = function () {
+      window.requestAnimationFrame(function () {
+        window.scrollTo(0, parseInt(saved, 10) || 0);
+      });
+    };
+    if (document.readyState === "complete") {
+      restore();
+    } else {
+      window.addEventListener("load", restore);
     }
   }
 
