@@ -101,7 +101,7 @@ def test_buyer_and_seller_agree_an_order_from_an_inquiry(
     buyer.set_viewport_size({"width": 390, "height": 844})
     buyer.goto("/negotiations/")
     buyer.get_by_role("row", name=re.compile("Ningbo Bright")).get_by_role("link").click()
-    screenshot(buyer, "workspace_390")
+    screenshot(buyer, "workspace_390", full_page=False)
 
 
 def test_start_order_shows_the_tier_price_live_and_refuses_a_quantity_under_the_moq(
