@@ -27,7 +27,8 @@ Fixtures (use them in any ``browser_tests/test_*.py``):
   in as ``user``, with ``base_url`` set to ``live_url``; returns a Playwright ``Page``. Contexts
   are closed after the test. ``buyer_page`` and ``seller_page`` are that for the root
   conftest's ``buyer`` and ``seller`` personas: two people in two browsers.
-- ``screenshot(page, name)``: saves ``test-artifacts/<name>.png`` (full page); with
+- ``screenshot(page, name, full_page=True)``: saves ``test-artifacts/<name>.png`` (the full
+  page, or what the viewport shows with ``full_page=False``); with
   ``UPDATE_SCREENSHOTS=1`` in the environment it is also copied to ``docs/screenshots/``.
 """
 
@@ -180,10 +181,10 @@ def seller_page(page_for, seller):
 
 @pytest.fixture
 def screenshot():
-    def save(page, name: str) -> Path:
+    def save(page, name: str, full_page: bool = True) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         if os.environ.get("UPDATE_SCREENSHOTS") == "1":
             DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)

@@ -97,7 +97,12 @@ def counterpart_matches(user, lookup: str, value) -> Q:
 
 
 def negotiation_get_for_user(*, user, negotiation_id: int) -> Negotiation:
-    negotiation = negotiations_for_user(user).filter(pk=negotiation_id).first()
+    negotiation = (
+        negotiations_for_user(user)
+        .select_related("inquiry__sender", "inquiry__product")
+        .filter(pk=negotiation_id)
+        .first()
+    )
     if negotiation is None:
         raise NotFound("No such negotiation.")
     return negotiation

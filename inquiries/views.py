@@ -230,11 +230,11 @@ def render_workspace(
         inquiry = services.inquiry_mark_read(inquiry_id=inquiry.pk, actor=user)
     order = getattr(negotiation, "order", None)
     if order is not None:
-        order = (
-            order_selectors.order_detail_for_user(user=user, order_id=order.pk)
-            if order_selectors.order_is_visible(user, order)
-            else None
-        )
+        order = order_selectors.order_for_workspace(user, order)
+    # The navigation names the user's company: it is one of the two already loaded.
+    for company in (negotiation.buyer_company, negotiation.seller_company):
+        if company.pk == user.company_id:
+            user.company = company
     context = {
         "negotiation": negotiation,
         "inquiry": inquiry,
@@ -253,37 +253,29 @@ def render_workspace(
 def _order_context(order, side, *, edit: bool, values, errors) -> dict:
     actions = order_services.allowed_actions(order, side)
     terms = order_terms.from_order(order)
-    completion = order_terms.completion(terms)
-    revisions = list(order.revisions.all())
     my_last = order_selectors.last_revision_of_side(order, side) if side else None
     changes = []
     if my_last is not None and my_last.version < order.version:
         changes = order_terms.diff(my_last.terms, order_terms.canonical(terms))
     can_modify = "modify" in actions
     # Until someone has confirmed (a draft) the editor is open; afterwards "Modify" opens it.
-    editing = can_modify and (edit or values is not None or not revisions)
+    editing = can_modify and (edit or values is not None or order_selectors.is_draft(order))
     form_values = values if values is not None else order_forms.values_from_terms(terms)
-    sections = order_forms.module_sections(form_values, errors, changes)
+    live = order_forms.live_state(terms, values)
+    sections = order_forms.module_sections(form_values, errors, changes, live["required"])
     for section in sections:
-        section["percent"] = completion.modules[section["module"]].percent
+        section["percent"] = live["completion"].modules[section["module"]].percent
+    line_totals = {line["index"]: line["total"] for line in live["line_totals"]}
+    for line in sections[0]["lines"]:
+        line["total"] = line_totals.get(line["index"])
     return {
-        "actions": actions,
+        **live,
+        **order_forms.decision(order, side, live, actions=actions, editing=editing),
         "terms": terms,
-        "totals": order_terms.totals(terms),
-        "completion": completion,
-        "modules": order_forms.completion_modules(completion),
-        "missing": order_forms.missing_links(completion.missing),
         "sections": sections,
         "errors": errors,
-        "editing": editing,
-        "can_modify": can_modify,
-        "can_confirm": "confirm" in actions,
-        "can_cancel": "cancel" in actions,
-        "confirm_enabled": "confirm" in actions and completion.complete,
-        "my_turn": order.waiting_for is not None and order.waiting_for == side,
-        "waiting_for": order.waiting_for,
         "changes": order_forms.change_rows(changes),
-        "changes_since": my_last.version if changes else None,
-        "revisions": revisions,
+        "changes_since": my_last.terms_version if changes else None,
+        "changes_since_internal": my_last.version if changes else None,
         "agreed": bool(order.agreed_digest),
     }

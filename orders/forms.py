@@ -8,12 +8,17 @@ input type, choices, current value, error, what changed) for the templates.
 
 import contextlib
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from common.errors import ValidationFailed
 from common.money import currency_choices, format_money
 from orders import terms as order_terms
 from orders.models import Order, OrderLine
@@ -26,6 +31,12 @@ MODULE_TITLES = {
 }
 LINE_INPUTS = ("key", "product_id", "name", "specification", "quantity", "unit", "unit_price")
 _LINE_NAME = re.compile(r"^lines-(\d{1,3})-(\w+)$")
+
+
+def posted_line_indexes(data) -> list[int]:
+    """The form indexes of the posted lines not marked removed, in ``values_from_post`` order."""
+    indexes = {int(m.group(1)) for key in data if (m := _LINE_NAME.match(key))}
+    return sorted(i for i in indexes if not data.get(f"lines-{i}-remove"))
 
 
 def values_from_post(data) -> dict:
@@ -73,6 +84,46 @@ def _choices(model_field) -> list[tuple[str, str]] | None:
     return None
 
 
+@dataclass(frozen=True)
+class _ChoiceTable:
+    labels: dict[str, str]
+    options: tuple[tuple[str, str], ...]  # (value, the rendered <option>)
+
+
+# Built once per field and language: 250 countries rendered per request cost more than the
+# rest of the letter of intent.
+_choice_tables: dict[tuple[str, str, str], _ChoiceTable | None] = {}
+
+
+def _choice_table(model_field) -> _ChoiceTable | None:
+    key = (model_field.model.__name__, model_field.name, get_language() or "")
+    if key not in _choice_tables:
+        choices = _choices(model_field)
+        _choice_tables[key] = (
+            _ChoiceTable(
+                labels={value: str(text) for value, text in choices},
+                options=tuple(
+                    (value, format_html('<option value="{}">{}</option>', value, text))
+                    for value, text in choices
+                ),
+            )
+            if choices
+            else None
+        )
+    return _choice_tables[key]
+
+
+def _options_html(table: _ChoiceTable, value: str) -> str:
+    selected = format_html('<option value="{}" selected>', value)
+    start = format_html('<option value="{}">', value)
+    return mark_safe(  # noqa: S308 (each option was escaped by format_html)
+        "".join(
+            html.replace(start, selected, 1) if option_value == value else html
+            for option_value, html in table.options
+        )
+    )
+
+
 def _input_type(model_field) -> str:
     internal = model_field.get_internal_type()
     if internal == "DateField":
@@ -97,28 +148,40 @@ def field_id(name: str) -> str:
 
 
 def _field(model_field, name: str, value, errors, changed, required: bool) -> dict:
-    choices = _choices(model_field)
+    table = _choice_table(model_field)
     return {
-        "display": dict(choices).get(value, value) if choices else value,
+        "display": table.labels.get(value, value) if table else value,
         "name": name,
         "id": field_id(name),
-        "label": model_field.verbose_name,
+        "label": capfirst(model_field.verbose_name),
         "type": _input_type(model_field),
         "step": _step(model_field),
-        "choices": choices,
+        "choices": table is not None,
+        "options": (lambda: _options_html(table, value)) if table else None,
         "value": value,
         "errors": errors or [],
         "changed": changed,
         "required": required,
+        "one_of": False,
     }
 
 
-def module_sections(values: dict, errors: dict, changes: list[dict] | None = None) -> list[dict]:
+DELIVERY_FIELDS = ("delivery_lead_days", "delivery_date")
+
+
+def module_sections(
+    values: dict,
+    errors: dict,
+    changes: list[dict] | None = None,
+    required: set[str] | list[str] | None = None,
+) -> list[dict]:
     """Each module with its fields (and, for Product, its lines) ready to render.
 
     ``errors`` is ``ValidationFailed.errors``; ``changes`` (from ``orders.terms.diff``) marks
-    each changed field with its previous value.
+    each changed field with its previous value; ``required`` (``required_names``) marks the
+    fields the terms need, and the delivery pair as "one of the two".
     """
+    required = set(required_names({}) if required is None else required)
     changed_fields = {}
     changed_lines: dict[tuple[str, str], dict] = {}
     added_lines = set()
@@ -182,10 +245,12 @@ def module_sections(values: dict, errors: dict, changes: list[dict] | None = Non
                 values.get(name, ""),
                 errors.get(name),
                 changed_fields.get(name),
-                True,
+                name in required,
             )
             for name in names
         ]
+        for f in fields:
+            f["one_of"] = f["name"] in DELIVERY_FIELDS and "delivery" in required
         sections.append(
             {"module": module, "title": MODULE_TITLES[module], "fields": fields, "errors": []}
         )
@@ -209,6 +274,116 @@ def _format_amounts(sections: list[dict], currency: str) -> None:
                 f["display"] = format_money(Decimal(str(f["value"])), currency, locale)
 
 
+def typed_terms(saved: dict, values: dict | None) -> tuple[dict, bool, dict]:
+    """The terms as typed in the form, whether they differ from ``saved``, and the typing
+    errors (``ValidationFailed.errors``); a value with an error counts as not filled yet."""
+    if values is None:
+        return saved, False, {}
+    try:
+        terms, changes = order_terms.apply_values(saved, values)
+        return terms, bool(changes), {}
+    except ValidationFailed as exc:
+        errors = exc.errors
+    line_errors = _line_errors(errors)
+    usable = {name: ("" if name in errors else value) for name, value in values.items()}
+    usable["lines"] = [
+        {
+            name: ("" if name in line_errors.get(index, {}) else value)
+            for name, value in line.items()
+        }
+        for index, line in enumerate(values.get("lines", []))
+    ]
+    try:
+        terms, _changes = order_terms.apply_values(saved, usable)
+    except ValidationFailed:  # e.g. too many lines: nothing to compute from
+        terms = saved
+    return terms, True, errors
+
+
+def _line_errors(errors: dict) -> dict[int, dict]:
+    lines = errors.get("lines")
+    if not isinstance(lines, list):
+        return {}
+    return {index: e for index, e in enumerate(lines) if isinstance(e, dict) and e}
+
+
+def live_state(saved: dict, values: dict | None, line_indexes: list[int] | None = None) -> dict:
+    """What the letter of intent shows for the typed values: completion (the services' rule),
+    totals, line totals, whether anything differs from the saved terms, and what to fix."""
+    terms, dirty, errors = typed_terms(saved, values)
+    completion = order_terms.completion(terms)
+    currency = terms.get("currency") or ""
+    problems = missing_links(completion.missing)
+    for module, names in order_terms.MODULE_FIELDS.items():
+        problems += [
+            _link(module, order_terms.label(name), field_id(name), errors[name])
+            for name in names
+            if name in errors
+        ]
+    for index, fields in _line_errors(errors).items():
+        problems += [
+            _link("product", _line_label(index, name), field_id(f"lines.{index}.{name}"), messages)
+            for name, messages in fields.items()
+            if name in LINE_INPUTS
+        ]
+    return {
+        "completion": completion,
+        "modules": completion_modules(completion),
+        "missing": problems,
+        "complete": completion.complete and not errors,
+        "totals": order_terms.totals(terms),
+        "line_totals": [
+            {"index": index, "total": order_terms.line_total(line, currency)}
+            for index, line in zip(
+                line_indexes or range(len(terms["lines"])), terms["lines"], strict=False
+            )
+        ],
+        "dirty": dirty,
+        "required": sorted(required_names(terms)),
+    }
+
+
+def _link(module: str, text, anchor: str, errors=()) -> dict:
+    return {
+        "module": MODULE_TITLES[module],
+        "label": text,
+        "anchor": anchor,
+        "error": " ".join(errors),
+    }
+
+
+def _line_label(index: int, name: str) -> str:
+    return _("line %(n)s: %(field)s") % {"n": index + 1, "field": order_terms.label(name)}
+
+
+def decision(order, side: str | None, live: dict, *, actions: set[str], editing: bool) -> dict:
+    """Which buttons the letter of intent offers: with unsaved changes only "send them" or
+    "discard" (in a draft, the seller's Confirm saves and confirms them together)."""
+    from orders.selectors import is_draft
+
+    can_confirm = "confirm" in actions
+    can_modify = "modify" in actions
+    draft = is_draft(order)
+    # The primary button needs complete terms: Confirm, or sending a modified order.
+    primary = (can_confirm and (draft or not live["dirty"])) or (editing and live["dirty"])
+    return {
+        "actions": actions,
+        "editing": editing,
+        "is_draft": draft,
+        "can_modify": can_modify,
+        "can_confirm": can_confirm,
+        "can_cancel": "cancel" in actions,
+        "blocked": primary and not live["complete"],
+        "my_turn": order.waiting_for is not None and order.waiting_for == side,
+        "waiting_for": order.waiting_for,
+    }
+
+
+def required_names(terms: dict) -> set[str]:
+    """The fields these terms require (the services' rule), as form field names."""
+    return {name for names in order_terms.required_fields(terms).values() for name in names}
+
+
 def completion_modules(completion) -> list[dict]:
     """Each module's title and percent, in module order."""
     return [
@@ -224,19 +399,15 @@ def missing_links(missing: dict[str, list[str]]) -> list[dict]:
     for module, names in missing.items():
         for name in names:
             if name == "lines":
-                anchor, text = "module-product", order_terms.label("lines")
+                links.append(_link(module, order_terms.label("lines"), "module-product"))
             elif name.startswith("lines."):
                 index, field = name.split(".")[1:]
-                anchor = field_id(name)
-                text = _("line %(n)s: %(field)s") % {
-                    "n": int(index) + 1,
-                    "field": order_terms.label(field),
-                }
+                links.append(_link(module, _line_label(int(index), field), field_id(name)))
             elif name == "delivery":
-                anchor, text = field_id("delivery_lead_days"), order_terms.label(name)
+                anchor = field_id("delivery_lead_days")
+                links.append(_link(module, order_terms.label(name), anchor))
             else:
-                anchor, text = field_id(name), order_terms.label(name)
-            links.append({"module": MODULE_TITLES[module], "label": text, "anchor": anchor})
+                links.append(_link(module, order_terms.label(name), field_id(name)))
     return links
 
 

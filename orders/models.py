@@ -79,6 +79,10 @@ class Order(models.Model):
         _("state"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
     )
     version = models.PositiveIntegerField(default=1)
+    # The number people see: how many different terms were sent to the other side (0 while
+    # the seller's draft was never sent). ``version`` counts every write, for the conditional
+    # updates; payments and draft saves bump it but not this one.
+    terms_version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -255,6 +259,9 @@ class Revision(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
+    # The order's terms_version these terms were sent as (a confirmation without changes
+    # keeps the number of the terms it confirms).
+    terms_version = models.PositiveIntegerField(default=0)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_side = models.CharField(max_length=6, choices=Side.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -293,6 +300,7 @@ class OrderEvent(models.Model):
     )
     actor_side = models.CharField(max_length=6, choices=Side.choices, blank=True)
     version = models.PositiveIntegerField()
+    terms_version = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=OrderStatus.choices)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     data = models.JSONField(default=dict, blank=True)

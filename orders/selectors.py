@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 
 from accounts.models import Side
 from common.errors import NotFound
@@ -132,8 +132,34 @@ def revision_diff_for_user(*, user, order_id: int, from_version: int, to_version
 
 def last_revision_of_side(order: Order, side: str) -> Revision | None:
     """The latest revision a side confirmed (uses the prefetched revisions when present)."""
-    revisions = [r for r in order.revisions.all() if r.author_side == side]
+    revisions = getattr(order, "latest_revisions", None)
+    if revisions is None:
+        revisions = order.revisions.all()
+    revisions = [r for r in revisions if r.author_side == side]
     return revisions[-1] if revisions else None
+
+
+def order_for_workspace(user, order: Order) -> Order | None:
+    """The negotiation's order, already loaded with it, if the user may see it: with its lines
+    and each side's latest revision (``latest_revisions``), in two queries however many
+    rounds there were."""
+    if not order_is_visible(user, order):
+        return None
+    latest = (
+        Revision.objects.filter(order_id=OuterRef("order_id"), author_side=OuterRef("author_side"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    prefetch_related_objects(
+        [order],
+        "lines",
+        Prefetch(
+            "revisions",
+            queryset=Revision.objects.filter(version=Subquery(latest)).order_by("version"),
+            to_attr="latest_revisions",
+        ),
+    )
+    return order
 
 
 def timeline_for_user(*, user, order_id: int) -> QuerySet[OrderEvent]:

@@ -124,13 +124,36 @@ class SealSerializer(serializers.Serializer):
         return bool(selectors.order_seal_check(order))
 
 
+VERSION_HELP = (
+    "Internal write counter, bumped by every change (draft saves, payments): send it back as "
+    "`version` on modify, confirm and cancel."
+)
+TERMS_VERSION_HELP = (
+    "The version number people see: how many different terms were sent to the other side "
+    "(0 for a draft never sent; a confirmation without changes and payments keep it)."
+)
+
+
 class RevisionSummarySerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.display_name")
     total = MoneyField()
 
     class Meta:
         model = Revision
-        fields = ("version", "author", "author_side", "created_at", "digest", "total", "currency")
+        fields = (
+            "version",
+            "terms_version",
+            "author",
+            "author_side",
+            "created_at",
+            "digest",
+            "total",
+            "currency",
+        )
+        extra_kwargs = {
+            "version": {"help_text": VERSION_HELP},
+            "terms_version": {"help_text": TERMS_VERSION_HELP},
+        }
 
 
 class RevisionSerializer(RevisionSummarySerializer):
@@ -155,7 +178,21 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderEvent
-        fields = ("type", "label", "actor", "actor_side", "version", "status", "created_at", "data")
+        fields = (
+            "type",
+            "label",
+            "actor",
+            "actor_side",
+            "version",
+            "terms_version",
+            "status",
+            "created_at",
+            "data",
+        )
+        extra_kwargs = {
+            "version": {"help_text": VERSION_HELP},
+            "terms_version": {"help_text": TERMS_VERSION_HELP},
+        }
 
 
 class HistoryLinkSerializer(serializers.Serializer):
@@ -191,6 +228,8 @@ class OrderSerializer(serializers.ModelSerializer):
     seal = serializers.SerializerMethodField()
     revisions = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+    version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
+    terms_version = serializers.IntegerField(read_only=True, help_text=TERMS_VERSION_HELP)
 
     class Meta:
         model = Order
@@ -200,6 +239,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "negotiation_id",
             "status",
             "version",
+            "terms_version",
             "waiting_for",
             "allowed_actions",
             "buyer_company",
@@ -265,6 +305,8 @@ class OrderListSerializer(serializers.ModelSerializer):
     number = serializers.CharField()
     negotiation_id = serializers.IntegerField()
     waiting_for = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
+    terms_version = serializers.IntegerField(read_only=True, help_text=TERMS_VERSION_HELP)
 
     class Meta:
         model = Order
@@ -274,6 +316,7 @@ class OrderListSerializer(serializers.ModelSerializer):
             "negotiation_id",
             "status",
             "version",
+            "terms_version",
             "waiting_for",
             "updated_at",
         )

@@ -149,6 +149,7 @@ def _record(
         actor=actor,
         actor_side=side if side != SYSTEM else "",
         version=order.version,
+        terms_version=order.terms_version,
         status=order.status,
         data=data or {},
     )
@@ -158,14 +159,23 @@ def _record(
 
 
 def _snapshot(order: Order, *, author, side: str, terms: dict) -> Revision:
+    """The revision of what ``side`` sent; different terms than last sent get the next number
+    people see (``terms_version``), the same terms keep theirs."""
     document = order_terms.canonical(terms)
+    digest = order_terms.digest(document)
+    last = order.revisions.order_by("-version").values_list("digest", flat=True).first()
+    terms_version = order.terms_version if digest == last else order.terms_version + 1
+    if terms_version != order.terms_version:
+        Order.objects.filter(pk=order.pk).update(terms_version=terms_version)
+        order.terms_version = terms_version
     return Revision.objects.create(
         order=order,
         version=order.version,
+        terms_version=terms_version,
         author=author,
         author_side=side,
         terms=document,
-        digest=order_terms.digest(document),
+        digest=digest,
         total=Decimal(document["totals"]["total"] or 0),
         currency=document["totals"]["currency"],
     )
@@ -374,17 +384,14 @@ def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
     side = _side(actor, order)
     _check_version(order, version)
     target = _target(order, "modify", side)
-    current = order_terms.from_order(order)
     # Fields left out keep their current value; ``lines``, when given, replaces all lines.
-    terms = order_terms.clean({**current, **values})
+    terms, changes = order_terms.apply_values(order_terms.from_order(order), values)
     _check_products(terms["lines"], order.negotiation.seller_company_id)
     if target != S.DRAFT:
         _require_complete(terms)
-    before = order_terms.canonical(current)
     now = timezone.now()
     order = _apply(order, version=version, target=target, now=now, **_order_fields(terms))
     _save_terms(order, terms)
-    changes = order_terms.diff(before, order_terms.canonical(terms))
     data = {"changed": order_terms.changed_field_labels(changes), "from_version": version}
     if target == S.DRAFT:
         _record(order, type=OrderEvent.Type.DRAFT_SAVED, actor=actor, side=side, data=data, now=now)
@@ -395,38 +402,60 @@ def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
 
 
 @transaction.atomic
-def order_confirm(*, order_id: int, actor, version: int) -> Order:
+def order_confirm(*, order_id: int, actor, version: int, values: dict | None = None) -> Order:
     """Confirms the version the actor was shown, without changes.
 
     draft -> seller_confirmed (seller, completion 100 %); seller_confirmed -> awaiting_payment
     (buyer); buyer_confirmed -> awaiting_payment (seller). Reaching awaiting_payment seals the
     agreed terms: their SHA-256 digest, who confirmed last and when, and the payment deadline.
+
+    ``values`` are the terms of the form the confirm came from, when it came from one. In a
+    draft the seller's typed terms are saved and confirmed together (the terms typed are the
+    terms confirmed). Otherwise a form whose terms differ from the shown version is refused:
+    confirming would seal the other side's terms while the actor sees his own edits; those go
+    through ``order_modify``.
     """
     order = selectors.order_get_for_user(user=actor, order_id=order_id)
     side = _side(actor, order)
     _check_version(order, version)
     target = _target(order, "confirm", side)
     terms = order_terms.from_order(order)
+    changes = []
+    if values is not None:
+        typed, changes = order_terms.apply_values(terms, values)
+        if changes and not selectors.is_draft(order):
+            raise ValidationFailed(
+                {"changed": order_terms.changed_field_labels(changes)},
+                message="You changed the terms: send them as your modified order, or discard "
+                "your changes. Nothing was confirmed.",
+            )
+        if changes:
+            _check_products(typed["lines"], order.negotiation.seller_company_id)
+            terms = typed
     _require_complete(terms)
     now = timezone.now()
-    sealed = {}
+    fields = _order_fields(terms) if changes else {}
     if target == S.AWAITING_PAYMENT:
         document = order_terms.canonical(terms)
-        sealed = {
+        fields |= {
             "agreed_version": version + 1,
             "agreed_digest": order_terms.digest(document),
             "agreed_at": now,
             "agreed_by": actor,
             "payment_due_at": now + datetime.timedelta(days=order.payment_deadline_days),
         }
-    order = _apply(order, version=version, target=target, now=now, **sealed)
+    order = _apply(order, version=version, target=target, now=now, **fields)
+    data = {"confirmed_version": version}
+    if changes:
+        _save_terms(order, terms)
+        data["changed"] = order_terms.changed_field_labels(changes)
     _snapshot(order, author=actor, side=side, terms=terms)
     _record(
         order,
-        type=OrderEvent.Type.AGREED if sealed else OrderEvent.Type.CONFIRMED,
+        type=OrderEvent.Type.AGREED if target == S.AWAITING_PAYMENT else OrderEvent.Type.CONFIRMED,
         actor=actor,
         side=side,
-        data={"confirmed_version": version},
+        data=data,
         now=now,
     )
     return order

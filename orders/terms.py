@@ -264,7 +264,8 @@ class Completion:
         }
 
 
-def _required_fields(terms: dict) -> dict[str, list[str]]:
+def required_fields(terms: dict) -> dict[str, list[str]]:
+    """The fields each module needs for these terms ("delivery": a lead time or a date)."""
     shipping = [
         "incoterm",
         "shipping_method",
@@ -305,7 +306,7 @@ def completion(terms: dict) -> Completion:
     else:
         product = ModuleCompletion(required=1, filled=0, missing=["lines"])
     modules = {"product": product}
-    for module, names in _required_fields(terms).items():
+    for module, names in required_fields(terms).items():
         missing = [name for name in names if not _is_field_filled(terms, name)]
         modules[module] = ModuleCompletion(
             required=len(names), filled=len(names) - len(missing), missing=missing
@@ -443,6 +444,13 @@ def _line_change(change: str, key: str, name: str, before, after) -> dict:
         "before": before,
         "after": after,
     }
+
+
+def apply_values(current: dict, values: dict) -> tuple[dict, list[dict]]:
+    """The terms once ``values`` (fields left out keep theirs) are applied to ``current``, and
+    the changes they make. Raises ValidationFailed like ``clean``."""
+    typed = clean({**current, **values})
+    return typed, diff(canonical(current), canonical(typed))
 
 
 def changed_field_labels(changes: list[dict]) -> list[str]:

@@ -6,7 +6,7 @@ redirects; the state machine and every check live in orders/services.py.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,9 @@ from common.errors import InvalidTransition, NotAllowed, NotFound, StaleVersion,
 from inquiries.views import workspace_for_order
 from orders import forms, selectors, services
 from orders import terms as order_terms
+
+# Messages about the letter of intent show beside its buttons, where the person looks.
+LOI = "loi"
 
 
 def _order_or_404(user, order_id: int):
@@ -136,11 +139,12 @@ def order_save(request, order_id: int):
         messages.error(request, exc.message)
         return redirect(_workspace_url(order))
     if selectors.is_draft(order):
-        messages.success(request, _("Draft saved."))
+        messages.success(request, _("Draft saved."), LOI)
     else:
         messages.success(
             request,
             _("Your changes were sent as your confirmation. Waiting for the other side."),
+            LOI,
         )
     return redirect(_workspace_url(order, "loi"))
 
@@ -151,21 +155,29 @@ def order_confirm(request, order_id: int):
     """Confirms the version the page showed; a stale page is refused and shows what changed."""
     order = _order_or_404(request.user, order_id)
     version = _version(request)
+    # Posted from the open editor: the typed terms go along (see services.order_confirm).
+    values = forms.values_from_post(request.POST) if "terms_posted" in request.POST else None
     try:
-        order = services.order_confirm(order_id=order.pk, actor=request.user, version=version)
+        order = services.order_confirm(
+            order_id=order.pk, actor=request.user, version=version, values=values
+        )
     except StaleVersion as exc:
         return workspace_for_order(
-            request, order, stale=_stale(request.user, order, version, exc), status=409
+            request,
+            order,
+            values=values,
+            stale=_stale(request.user, order, version, exc),
+            status=409,
         )
     except ValidationFailed as exc:
-        return workspace_for_order(request, order, errors=exc.errors, status=400)
+        return workspace_for_order(request, order, values=values, errors=exc.errors, status=400)
     except (NotAllowed, InvalidTransition) as exc:
         messages.error(request, exc.message)
         return redirect(_workspace_url(order))
     if order.agreed_digest:
-        messages.success(request, _("Both parties have confirmed: the order is agreed."))
+        messages.success(request, _("Both parties have confirmed: the order is agreed."), LOI)
     else:
-        messages.success(request, _("Order confirmed. Waiting for the other side."))
+        messages.success(request, _("Order confirmed. Waiting for the other side."), LOI)
     return redirect(_workspace_url(order, "loi"))
 
 
@@ -197,23 +209,26 @@ def order_cancel(request, order_id: int):
 @login_required
 @require_POST
 def order_completion(request, order_id: int):
-    """HTMX: the completion panel for the values being typed (nothing is saved)."""
-    try:  # Fires as the user types: the access check alone, not the whole order.
-        selectors.order_get_for_user(user=request.user, order_id=order_id)
+    """HTMX, as the user types: completion, totals and the buttons for the typed values
+    (nothing is saved), by the services' own rules."""
+    try:
+        order = selectors.order_get_for_user(user=request.user, order_id=order_id)
     except NotFound:
         raise Http404 from None
-    try:
-        terms = order_terms.clean(forms.values_from_post(request.POST))
-    except ValidationFailed:
-        return HttpResponse(status=204)
-    completion = order_terms.completion(terms)
+    side = selectors.side_of(request.user, order)
+    live = forms.live_state(
+        order_terms.from_order(order),
+        forms.values_from_post(request.POST),
+        forms.posted_line_indexes(request.POST),
+    )
+    actions = services.allowed_actions(order, side)
     return render(
         request,
-        "orders/partials/completion.html",
+        "orders/partials/live.html",
         {
-            "completion": completion,
-            "modules": forms.completion_modules(completion),
-            "missing": forms.missing_links(completion.missing),
+            **live,
+            **forms.decision(order, side, live, actions=actions, editing="modify" in actions),
+            "order": order,
         },
     )
 
@@ -246,9 +261,13 @@ def order_history(request, order_id: int):
             )
         except NotFound:
             raise Http404 from None
+        numbers = {revision.version: revision.terms_version for revision in revisions}
         compare = {
             "from_version": from_version,
             "to_version": to_version,
+            # The numbers people see (terms_version); the form keeps the internal ones.
+            "from_number": numbers.get(from_version, order.terms_version),
+            "to_number": numbers.get(to_version, order.terms_version),
             "rows": forms.change_rows(result["changes"]),
         }
     return render(

@@ -90,7 +90,7 @@ def test_buyer_waiting_sees_confirm_and_modify_with_his_turn(client, buyer, sell
     page = client.get(workspace(order.negotiation_id)).content.decode()
 
     assert "Your turn" in page
-    assert '<button type="submit" class="button">Confirm</button>' in page
+    assert ">Confirm</button>" in page
     assert ">Modify</a>" in page
     assert 'name="incoterm"' not in page  # read-only until "Modify"
 
@@ -102,7 +102,9 @@ def test_modify_opens_the_editor(client, buyer, seller):
     page = client.get(workspace(order.negotiation_id), {"edit": 1}).content.decode()
 
     assert 'name="incoterm"' in page
-    assert "Send modified order as my confirmation" in page
+    # Nothing typed yet: the shown version can still be confirmed as it is.
+    assert ">Confirm</button>" in page
+    assert "Change a field to send a modified order as your confirmation." in page
 
 
 def test_seller_waiting_sees_whose_turn_it_is(client, buyer, seller):
@@ -152,9 +154,9 @@ def test_the_workspace_runs_a_constant_number_of_queries(
     client.force_login(seller)
     client.get(workspace(order.negotiation_id))
 
-    # session, user, company, negotiation, order, lines, revisions, events, profile,
-    # the inquiry's sender and product, the payment panel, the chat pane
-    with django_assert_num_queries(13):
+    # session, user, negotiation (with companies, inquiry, sender, product and order), lines,
+    # each side's latest revision, profile, the chat pane's read marker and unread count
+    with django_assert_num_queries(8):
         client.get(workspace(order.negotiation_id))
 
 
@@ -236,3 +238,35 @@ def test_the_workspace_includes_the_chat_pane(client, seller, inquiry):
     page = client.get(workspace(inquiry.negotiation_id)).content.decode()
 
     assert f'data-chat-negotiation="{inquiry.negotiation_id}"' in page
+
+
+@pytest.mark.parametrize("rounds", [1, 6])
+def test_the_seller_viewing_the_buyers_version_runs_a_constant_number_of_queries(
+    client, buyer, seller, product, django_assert_num_queries, rounds
+):
+    from orders.services import order_modify
+    from orders.tests.factories import complete_values
+
+    order = make_order(
+        buyer=buyer, seller=seller, status=OrderStatus.BUYER_CONFIRMED, product=product
+    )
+    for round_ in range(rounds - 1):
+        actor = seller if order.waiting_for == "seller" else buyer
+        values = complete_values(order, packaging=f"Cartons {round_}")
+        order = order_modify(order_id=order.pk, actor=actor, version=order.version, values=values)
+        order = type(order).objects.prefetch_related("lines").get(pk=order.pk)
+    if order.waiting_for != "seller":
+        order = order_modify(
+            order_id=order.pk, actor=buyer, version=order.version, values={"packaging": "Crates"}
+        )
+    client.force_login(seller)
+    url = workspace(order.negotiation_id)
+    client.get(url)
+
+    # session, user, negotiation with companies, inquiry, its sender and product, and the
+    # order; lines; each side's latest revision (with its terms); the counterpart's profile;
+    # the chat's read marker and unread count. No lazy user.company, inquiry.sender or
+    # deferred Revision.terms.
+    with django_assert_num_queries(8):
+        page = client.get(url).content.decode()
+    assert "Changed since the version your side confirmed" in page

@@ -968,3 +968,117 @@ def test_an_outsider_cancelling_without_a_reason_learns_only_that_there_is_no_su
         services.order_cancel(
             order_id=order.pk, actor=other_seller, version=order.version, reason=""
         )
+
+
+# --- Confirm from a form: the typed terms are confirmed, or nothing happens -----------------
+
+
+def test_confirm_from_a_form_with_changed_terms_is_refused_and_changes_nothing(
+    buyer, seller_confirmed
+):
+    before = snapshot(seller_confirmed)
+    values = complete_values(seller_confirmed)
+    values["lines"][0]["unit_price"] = "3.30"
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.order_confirm(
+            order_id=seller_confirmed.pk,
+            actor=buyer,
+            version=seller_confirmed.version,
+            values=values,
+        )
+
+    assert exc.value.errors == {"changed": ["unit price"]}
+    assert snapshot(seller_confirmed) == before
+
+
+def test_confirm_from_a_form_with_the_shown_terms_confirms(buyer, seller_confirmed):
+    order = services.order_confirm(
+        order_id=seller_confirmed.pk,
+        actor=buyer,
+        version=seller_confirmed.version,
+        values=complete_values(seller_confirmed),
+    )
+
+    assert order.status == S.AWAITING_PAYMENT
+
+
+def test_sellers_confirm_of_a_draft_saves_and_confirms_the_typed_terms_together(
+    seller, incomplete_draft
+):
+    values = complete_values(incomplete_draft)
+    values["lines"][0]["quantity"] = "8000"
+    values["lines"][0]["unit_price"] = "1.10"
+
+    order = services.order_confirm(
+        order_id=incomplete_draft.pk,
+        actor=seller,
+        version=incomplete_draft.version,
+        values=values,
+    )
+
+    order = Order.objects.prefetch_related("lines").get(pk=order.pk)
+    assert order.status == S.SELLER_CONFIRMED
+    assert order.version == incomplete_draft.version + 1
+    assert order.lines.get().unit_price == Decimal("1.10")
+    assert order.incoterm == "FOB"
+    revision = order.revisions.get()
+    assert revision.terms["totals"]["goods_total"] == "8800"
+    assert revision.digest == order_terms.digest(
+        order_terms.canonical(order_terms.from_order(order))
+    )
+
+
+def test_sellers_confirm_of_a_draft_with_incomplete_typed_terms_saves_nothing(
+    seller, incomplete_draft
+):
+    before = snapshot(incomplete_draft)
+    values = complete_values(incomplete_draft, incoterm="")
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.order_confirm(
+            order_id=incomplete_draft.pk,
+            actor=seller,
+            version=incomplete_draft.version,
+            values=values,
+        )
+
+    assert exc.value.errors["missing"] == {"shipping": ["incoterm"]}
+    assert snapshot(incomplete_draft) == before
+
+
+# --- Version numbers people see ---------------------------------------------------------------
+
+
+def test_a_draft_has_no_version_number_people_see(draft):
+    assert draft.terms_version == 0
+
+
+def test_the_first_version_the_buyer_sees_is_version_one(seller_confirmed):
+    assert seller_confirmed.terms_version == 1
+    assert seller_confirmed.revisions.get().terms_version == 1
+
+
+def test_a_modified_order_sent_back_is_the_next_version(buyer, seller_confirmed):
+    order = services.order_modify(
+        order_id=seller_confirmed.pk,
+        actor=buyer,
+        version=seller_confirmed.version,
+        values={"incoterm": "CIF"},
+    )
+
+    assert order.terms_version == 2
+    assert order.events.last().terms_version == 2
+
+
+def test_confirming_without_changes_keeps_the_version_number(agreed):
+    assert agreed.terms_version == 1
+    assert list(agreed.revisions.values_list("terms_version", flat=True)) == [1, 1]
+
+
+def test_recording_a_payment_does_not_change_the_version_number(agreed):
+    order = services.order_record_initial_payment(order_id=agreed.pk, amount="1545.00")
+
+    order.refresh_from_db()
+    assert order.version == agreed.version + 1
+    assert order.terms_version == 1

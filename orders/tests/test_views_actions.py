@@ -75,7 +75,7 @@ def test_seller_sees_the_buyers_change_highlighted_with_a_link_to_the_comparison
 
     page = client.get(workspace_url(seller_confirmed)).content.decode()
 
-    assert "Changed since the version your side confirmed (version 3)" in page
+    assert "Changed since the version your side confirmed (version 1)" in page
     assert "<del>4.8</del>" in page and "<ins>4.5</ins>" in page
     assert "field-changed" in page
     assert reverse("orders:history", args=[seller_confirmed.pk]) + "?from=3&amp;to=4" in page
@@ -97,7 +97,7 @@ def test_a_stale_confirm_is_refused_and_shows_the_new_version_and_what_changed(
     assert response.status_code == 409
     page = response.content.decode()
     assert "This order changed since you loaded it." in page
-    assert f"You saw version {page_version}; it is now at version {page_version + 1}." in page
+    assert "Nothing was confirmed or saved" in page
     assert "<del>FOB</del>" in page and "<ins>CIF</ins>" in page
     assert Order.objects.get(pk=seller_confirmed.pk).status == OrderStatus.SELLER_CONFIRMED
 
@@ -151,8 +151,8 @@ def test_seller_saves_an_incomplete_draft_and_sees_what_is_missing(client, buyer
 
     assert response.status_code == 302
     page = client.get(workspace_url(order)).content.decode()
-    assert '<a href="#f-incoterm">Shipping: Incoterm</a>' in page
-    assert '<a href="#f-payment_method">Payment: payment method</a>' in page
+    assert '<a href="#f-incoterm" data-focus-field>Shipping: Incoterm</a>' in page
+    assert '<a href="#f-payment_method" data-focus-field>Payment: payment method</a>' in page
     assert 'disabled aria-describedby="confirm-why"' in page
 
 
@@ -162,8 +162,8 @@ def test_confirm_order_is_enabled_on_a_complete_draft(client, buyer, seller, pro
 
     page = client.get(workspace_url(order)).content.decode()
 
-    assert '<button type="submit" class="button">Confirm Order</button>' in page
-    assert "Missing fields" not in page
+    assert ">Confirm Order</button>" in page
+    assert 'id="confirm-why"' not in page
 
 
 def test_add_line_keeps_the_typed_values_and_saves_nothing(client, buyer, seller, product):
@@ -287,7 +287,7 @@ def test_the_completion_fragment_follows_the_typed_values(client, buyer, seller,
 
     page = response.content.decode()
     assert 'id="completion"' in page
-    assert '<a href="#f-incoterm">Shipping: Incoterm</a>' in page
+    assert '<a href="#f-incoterm" data-focus-field>Shipping: Incoterm</a>' in page
     assert Order.objects.get(pk=order.pk).incoterm == "FOB"
 
 
@@ -319,3 +319,127 @@ def test_the_buyer_cannot_draft_a_letter_of_intent(client, buyer, product):
     client.post(reverse("orders:create_draft", args=[inquiry.pk]))
 
     assert not Order.objects.filter(negotiation=inquiry.negotiation).exists()
+
+
+def test_a_confirm_posted_from_an_edited_form_is_refused_and_keeps_what_was_typed(
+    client, buyer, seller_confirmed
+):
+    client.force_login(buyer)
+    values = complete_values(seller_confirmed)
+    values["lines"][0]["unit_price"] = "3.30"
+    data = {**form_data(values, seller_confirmed.version), "terms_posted": "1"}
+
+    response = client.post(reverse("orders:confirm", args=[seller_confirmed.pk]), data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "You changed the terms, so they were not confirmed" in page
+    assert 'value="3.30"' in page
+    assert "Send modified order as my confirmation" in page
+    assert Order.objects.get(pk=seller_confirmed.pk).status == OrderStatus.SELLER_CONFIRMED
+
+
+def test_the_sellers_confirm_order_in_a_draft_confirms_the_typed_terms(
+    client, buyer, seller, product
+):
+    order = make_order(buyer=buyer, seller=seller, product=product, complete=False)
+    client.force_login(seller)
+    values = complete_values(order)
+    values["lines"][0]["quantity"] = "8000"
+    values["lines"][0]["unit_price"] = "1.10"
+    data = {**form_data(values, order.version), "terms_posted": "1"}
+
+    response = client.post(reverse("orders:confirm", args=[order.pk]), data)
+
+    assert response.status_code == 302
+    order = Order.objects.get(pk=order.pk)
+    assert order.status == OrderStatus.SELLER_CONFIRMED
+    assert order.revisions.get().total == 8800 + 350
+
+
+def test_the_live_fragment_totals_follow_the_typed_values(client, buyer, seller, product):
+    order = make_order(buyer=buyer, seller=seller, product=product)
+    client.force_login(seller)
+    values = complete_values(order)
+    values["lines"][0]["quantity"] = "8000"
+    values["lines"][0]["unit_price"] = "1.10"
+
+    page = client.post(
+        reverse("orders:completion", args=[order.pk]), form_data(values, order.version)
+    ).content.decode()
+
+    assert "$8,800.00" in page  # line total and goods total
+    assert "$9,150.00" in page  # with the 350.00 shipping fee
+    assert 'id="loi-totals"' in page and 'hx-swap-oob="true"' in page
+
+
+def test_with_typed_changes_the_live_fragment_offers_send_or_discard_but_no_confirm(
+    client, buyer, seller_confirmed
+):
+    client.force_login(buyer)
+    values = complete_values(seller_confirmed, incoterm="CIF")
+
+    page = client.post(
+        reverse("orders:completion", args=[seller_confirmed.pk]),
+        form_data(values, seller_confirmed.version),
+    ).content.decode()
+
+    assert 'data-dirty="true"' in page
+    assert "Send modified order as my confirmation" in page
+    assert "Discard changes" in page
+    assert ">Confirm</button>" not in page
+
+
+def test_without_typed_changes_the_live_fragment_still_offers_confirm(
+    client, buyer, seller_confirmed
+):
+    client.force_login(buyer)
+
+    page = client.post(
+        reverse("orders:completion", args=[seller_confirmed.pk]),
+        form_data(complete_values(seller_confirmed), seller_confirmed.version),
+    ).content.decode()
+
+    assert 'data-dirty="false"' in page
+    assert ">Confirm</button>" in page
+
+
+def test_the_live_fragment_counts_an_invalid_value_as_missing_and_names_the_error(
+    client, buyer, seller, product
+):
+    order = make_order(buyer=buyer, seller=seller, product=product)
+    client.force_login(seller)
+    values = complete_values(order, buyer_contact_email="anna@")
+
+    page = client.post(
+        reverse("orders:completion", args=[order.pk]), form_data(values, order.version)
+    ).content.decode()
+
+    assert "Contacts: buyer contact e-mail" in page
+    assert "Enter a valid email address." in page
+    assert 'disabled aria-describedby="confirm-why"' in page
+
+
+def test_the_form_says_one_of_the_two_delivery_fields_is_required(client, buyer, seller, product):
+    order = make_order(buyer=buyer, seller=seller, product=product, complete=False)
+    client.force_login(seller)
+
+    page = client.get(workspace_url(order)).content.decode()
+
+    assert "Or a delivery date: one of the two is required." in page
+    assert "field-one-of" in page
+    assert 'field-required" data-field="delivery_lead_days"' not in page
+
+
+def test_save_feedback_is_shown_beside_the_buttons(client, buyer, seller, product):
+    order = make_order(buyer=buyer, seller=seller, product=product, complete=False)
+    client.force_login(seller)
+    client.post(
+        reverse("orders:save", args=[order.pk]),
+        form_data(complete_values(order, incoterm=""), order.version),
+    )
+
+    page = client.get(workspace_url(order)).content.decode()
+
+    assert '<p class="loi-feedback loi-feedback-success" role="status">Draft saved.</p>' in page
+    assert 'class="message message-' not in page
