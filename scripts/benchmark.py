@@ -188,7 +188,13 @@ def pg_connections(database_url: str, name: str) -> int:
         ).fetchone()[0]
 
 
+def with_causes(text: str, server, mark: int) -> str:
+    causes = server.errors_since(mark)
+    return f"{text}; server log: {causes}" if causes else text
+
+
 def row_errors_at_8(server, paths, cookie, seconds, database_url, db_name) -> Row:
+    mark = server.log_mark()
     result = loadgen.run_wrk(
         url=server.url, paths=paths, cookie=cookie, seconds=seconds, connections=CONNECTIONS
     )
@@ -201,13 +207,14 @@ def row_errors_at_8(server, paths, cookie, seconds, database_url, db_name) -> Ro
         f"{conns} PostgreSQL connections open after",
         goal="0 errors",
         met=bad == 0 and result.requests > 0,
-        errors=wrk_errors([result]),
+        errors=with_causes(wrk_errors([result]), server, mark),
         latency=f"{ms(result.p50_ms)} / {ms(result.p99_ms)}",
         rss=f"{server.rss_mb():.0f}",
     )
 
 
 def row_overload(server, path, cookie, seconds) -> Row:
+    mark = server.log_mark()
     result = loadgen.run_wrk(
         url=server.url,
         paths=[path],
@@ -230,7 +237,7 @@ def row_overload(server, path, cookie, seconds) -> Row:
         f"{100 * result.count(503) / total if total else 0:.1f} %; {result.rps:.1f} req/s served",
         goal="0 × 500 (excess gets a fast 503), no socket errors, p99 <= 2 s",
         met=met,
-        errors=wrk_errors([result]),
+        errors=with_causes(wrk_errors([result]), server, mark),
         latency=f"{ms(result.p50_ms)} / {ms(result.p99_ms)}",
         rss=f"{server.rss_mb():.0f}",
     )
@@ -242,6 +249,7 @@ def row_ratio(server, *, what, path, bare, cookie, seconds, pairs, goal) -> Row:
             url=server.url, paths=[p], cookie=cookie, seconds=seconds, connections=CONNECTIONS
         )
 
+    mark = server.log_mark()
     comparison = loadgen.interleave(pairs=pairs, run_a=run(path), run_b=run(bare))
     low, high = comparison.spread
     p50 = sorted(r.p50_ms for r in comparison.a)[len(comparison.a) // 2]
@@ -254,7 +262,7 @@ def row_ratio(server, *, what, path, bare, cookie, seconds, pairs, goal) -> Row:
         spread=f"{low:.2f}–{high:.2f} ({pairs} pairs)",
         goal=f">= {goal:.2f}",
         met=comparison.ratio >= goal,
-        errors=wrk_errors(comparison.a + comparison.b),
+        errors=with_causes(wrk_errors(comparison.a + comparison.b), server, mark),
         latency=f"{ms(p50)} / {ms(p99)}",
         rss=f"{server.rss_mb():.0f}",
     )

@@ -12,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# The last line of a logged traceback: "package.module.SomeError: message".
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception)): (.*)$")
 FALLBACK_COMMAND = [
     "uvicorn",
     "negotiation_portal.asgi:application",
@@ -109,6 +111,28 @@ class Server:
             if ppid == self.process.pid:
                 pids.append(int(entry.name))
         return pids
+
+    def log_mark(self) -> int:
+        """Where the log ends now; ``errors_since`` reads what was logged after."""
+        return self.log.stat().st_size if self.log.exists() else 0
+
+    def errors_since(self, mark: int, top: int = 2) -> str:
+        """The most frequent exception lines the server logged since ``mark`` (the causes of
+        its 500s), e.g. 'OperationalError: ... too many clients ... × 49'."""
+        with self.log.open("rb") as f:
+            f.seek(mark)
+            text = f.read().decode(errors="replace")
+        causes: dict[str, int] = {}
+        lines = text.splitlines()
+        for k, line in enumerate(lines):
+            match = EXCEPTION_LINE.match(line)
+            following = next((n for n in lines[k + 1 :] if n.strip()), "")
+            # A chained exception is printed before the one it caused: count the last only.
+            if match and not following.startswith(("The above exception", "During handling")):
+                cause = f"{match.group(1).rsplit('.', 1)[-1]}: {match.group(2).strip()}"[:90]
+                causes[cause] = causes.get(cause, 0) + 1
+        ranked = sorted(causes.items(), key=lambda item: -item[1])[:top]
+        return "; ".join(f"{cause} × {n}" for cause, n in ranked)
 
     def rss_mb(self) -> float:
         """Resident memory of the worker processes (the supervisor too when there is only one
