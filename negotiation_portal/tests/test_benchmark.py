@@ -7,9 +7,7 @@ from django.db import transaction
 from django.test import Client
 
 from chat.models import Message
-from orders.models import Order, OrderStatus
-from payments.models import Reminder
-from payments.services import reminders_sweep
+from orders.models import OrderStatus
 from scripts.bench import data
 from scripts.bench.server import production_command
 from scripts.bench.urls import BARE_PATH
@@ -44,22 +42,6 @@ def test_big_order_has_the_revisions_and_messages_and_ends_on_the_buyers_version
 def test_rfq_has_one_quotation_per_seller(db, tiny):
     assert tiny.quotations == 4
     assert tiny.rfq_small.quotations.count() == 4
-
-
-def test_every_order_of_the_sweep_set_has_a_reminder_due_today(
-    db, tiny, django_capture_on_commit_callbacks
-):
-    sweep_orders = Order.objects.filter(
-        status=OrderStatus.AWAITING_PAYMENT,
-        negotiation__seller_company__members__username="bench-sweep-seller",
-    )
-    assert sweep_orders.count() == 5
-
-    # The queued tasks run in process (eager) once the sweep commits.
-    with django_capture_on_commit_callbacks(execute=True):
-        reminders_sweep()
-
-    assert Reminder.objects.filter(order__in=sweep_orders).count() == 5
 
 
 def test_chat_rig_gives_each_writer_a_negotiation_the_listener_shares(db, tiny):
