@@ -2,6 +2,7 @@
 same run (the machine is shared, so only ratios hold). `make bench` runs it.
 
     .venv/bin/python scripts/benchmark.py [--quick] [--sweep-orders N] [--pairs N]
+                                          [--only sweep queries http chat]
 
 1. Starts PostgreSQL and Redis with scripts/services.sh (and stops them at the end, unless
    they were already running), creates and migrates a fresh database (dropped at the end),
@@ -41,6 +42,7 @@ from scripts.bench import loadgen  # noqa: E402
 from scripts.bench.server import Server  # noqa: E402
 
 REDIS_DB = 13
+GROUPS = ["sweep", "queries", "http", "chat"]
 
 PROFILES = {
     # seconds per run, unless named otherwise
@@ -328,6 +330,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short runs, 10,000 sweep orders")
     parser.add_argument("--sweep-orders", type=int, help="orders awaiting payment for the sweep")
     parser.add_argument("--pairs", type=int, default=3, help="A/B pairs per ratio row (>= 3)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=GROUPS,
+        default=GROUPS,
+        help="run only these groups of rows (default: all)",
+    )
     args = parser.parse_args()
     profile = dict(PROFILES["quick" if args.quick else "full"])
     if args.sweep_orders:
@@ -358,10 +367,14 @@ def main() -> None:
         from scripts.bench import data
 
         ds = data.build(sweep_orders=profile["sweep_orders"], chat_pairs=CHAT_PAIRS, progress=say)
-        rows += sweep_rows(ds)
-        rows.append(row_queries(ds))
-        rows += http_rows(ds, env, scratch, servers, profile, args.pairs, database_url, db_name)
-        rows += chat_rows(ds, env, scratch, servers, profile, redis_url)
+        if "sweep" in args.only:
+            rows += sweep_rows(ds)
+        if "queries" in args.only:
+            rows.append(row_queries(ds))
+        if "http" in args.only:
+            rows += http_rows(ds, env, scratch, servers, profile, args.pairs, database_url, db_name)
+        if "chat" in args.only:
+            rows += chat_rows(ds, env, scratch, servers, profile, redis_url)
     finally:
         for server in servers:
             server.stop()

@@ -129,7 +129,10 @@ class Server:
             following = next((n for n in lines[k + 1 :] if n.strip()), "")
             # A chained exception is printed before the one it caused: count the last only.
             if match and not following.startswith(("The above exception", "During handling")):
-                cause = f"{match.group(1).rsplit('.', 1)[-1]}: {match.group(2).strip()}"[:90]
+                message = " ".join(match.group(2).split())
+                # PostgreSQL's reason comes last ("connection to server ... failed: FATAL: ...").
+                message = message[message.find("FATAL:") :] if "FATAL:" in message else message
+                cause = f"{match.group(1).rsplit('.', 1)[-1]}: {message}"[:100]
                 causes[cause] = causes.get(cause, 0) + 1
         ranked = sorted(causes.items(), key=lambda item: -item[1])[:top]
         return "; ".join(f"{cause} × {n}" for cause, n in ranked)
