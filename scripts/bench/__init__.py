@@ -1,0 +1,1 @@
+"""The load benchmark behind `make bench` (scripts/benchmark.py); not part of the portal."""
