@@ -30,7 +30,8 @@ def system_text(event) -> str:
     values = {
         "side": _side_label(side),
         "other": _other_label(side),
-        "version": event.version,
+        # The number people see (terms sent to the other side), not the internal write counter.
+        "version": event.terms_version,
         "changed": ", ".join(event.data.get("changed") or []) or _("no terms"),
         "reason": event.data.get("reason", ""),
     }
@@ -38,10 +39,10 @@ def system_text(event) -> str:
     if amount is not None:
         values["amount"] = format_money(amount, order.currency)
     texts = {
-        "created": _("Seller drafted the letter of intent (version %(version)s)."),
+        "created": _("Seller drafted the letter of intent."),
         "awarded": _(
-            "The buyer accepted your quotation: the letter of intent is drafted from it "
-            "(version %(version)s). Check it and confirm it to send it to the buyer."
+            "The buyer accepted your quotation: the letter of intent is drafted from it. "
+            "Check it and confirm it to send it to the buyer."
         ),
         "started": _(
             "Buyer started the order and confirmed version %(version)s: waiting for the seller."

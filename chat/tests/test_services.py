@@ -293,7 +293,7 @@ def test_messages_racing_the_rate_limit_expiry_never_lock_the_user_out(
         assert client.ttl(full_key) != -1
 
 
-def _draft_event_message(negotiation, text="Seller drafted the letter of intent (version 1)."):
+def _draft_event_message(negotiation, text="Seller drafted the letter of intent."):
     return services.system_message_post(
         negotiation_id=negotiation.pk, text=text, order_id=None, version=1, audience="seller"
     )

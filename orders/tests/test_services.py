@@ -589,7 +589,7 @@ def test_start_order_refuses_an_extra_catalog_line_under_its_moq(buyer, product,
         services.order_start(actor=buyer, product_id=product.pk, values=values)
 
     assert exc.value.errors == {
-        "lines": [{}, {"quantity": ["The minimum order quantity is 100 piece."]}]
+        "lines": [{}, {"quantity": ["The minimum order quantity is 100 pieces."]}]
     }
     assert not Order.objects.exists()
 

@@ -468,7 +468,7 @@
       var link = document.createElement("a");
       link.className = "chat-version-link";
       link.href = message.order.url;
-      link.textContent = this.t("viewVersion", { version: message.order.version });
+      link.textContent = this.t("viewVersion", {});
       item.appendChild(link);
     }
     if (mine) {
