@@ -1,13 +1,12 @@
 """REST API for orders: thin views, one service or selector call each."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import ValidationFailed
 from common.filters import query_params
 from common.serializers import ConflictSerializer, ErrorSerializer
 from orders import selectors, services
@@ -171,24 +170,11 @@ class RevisionDetailApi(APIView):
 class OrderDiffApi(APIView):
     @extend_schema(
         summary="Field-by-field changes between two versions",
-        parameters=[
-            OpenApiParameter("from", int, required=True, description="The earlier version."),
-            OpenApiParameter(
-                "to", int, required=False, description="The later version (default: current)."
-            ),
-        ],
+        parameters=[s.DiffQuerySerializer],
         responses={200: s.DiffSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
     )
     def get(self, request, order_id: int):
-        versions = {}
-        for name in ("from", "to"):
-            raw = request.query_params.get(name)
-            if raw is None and name == "to":
-                continue
-            try:
-                versions[name] = int(raw)
-            except (TypeError, ValueError):
-                raise ValidationFailed({name: ["Give a version number."]})
+        versions = query_params(s.DiffQuerySerializer, request)
         if "to" not in versions:
             versions["to"] = selectors.order_get_for_user(
                 user=request.user, order_id=order_id

@@ -22,6 +22,15 @@ class OrderFilterSerializer(serializers.Serializer):
     negotiation = IdField(required=False, help_text="Only this negotiation's.")
 
 
+class DiffQuerySerializer(serializers.Serializer):
+    def get_fields(self):
+        # "from" is a Python keyword, so it cannot be a class attribute.
+        return {
+            "from": VersionField(help_text="The earlier version."),
+            "to": VersionField(required=False, help_text="The later version (default: current)."),
+        }
+
+
 class LineInputSerializer(serializers.ModelSerializer):
     key = serializers.UUIDField(
         required=False, help_text="The line's identity; omit for a new line."

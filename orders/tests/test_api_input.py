@@ -125,3 +125,12 @@ def test_a_revision_shows_money_formatted_and_the_canonical_document_it_hashed(
         body["canonical"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     assert hashlib.sha256(encoded.encode()).hexdigest() == body["digest"]
+
+
+@pytest.mark.parametrize("query", ["from=124245817314061032882176", "from=1&to=99999999999999"])
+def test_a_diff_version_out_of_range_is_a_400_not_a_500(api_as, buyer, seller, query):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+
+    response = api_as(buyer).get(f"/api/v1/orders/{order.pk}/diff/?{query}")
+
+    assert response.status_code == 400
