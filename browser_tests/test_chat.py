@@ -181,3 +181,9 @@ def test_a_seq_gap_that_fills_within_the_wait_fetches_nothing(buyer_page, negoti
         }"""
     )
     assert fetches == [0, 1]
+
+
+def test_the_unread_badge_is_hidden_when_nothing_is_unread(seller_page, negotiation):
+    chat = open_chat(seller_page, negotiation)
+
+    expect(chat.locator("[data-chat-unread]")).to_be_hidden()

@@ -274,7 +274,7 @@ def _order_context(order, side, *, edit: bool, values, errors) -> dict:
         "terms": terms,
         "sections": sections,
         "errors": errors,
-        "changes": order_forms.change_rows(changes),
+        "changes": order_forms.change_rows(changes, currency=terms.get("currency", "")),
         "changes_since": my_last.terms_version if changes else None,
         "changes_since_internal": my_last.version if changes else None,
         "agreed": bool(order.agreed_digest),

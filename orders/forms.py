@@ -411,8 +411,25 @@ def missing_links(missing: dict[str, list[str]]) -> list[dict]:
     return links
 
 
-def change_rows(changes: list[dict]) -> list[dict]:
-    """``orders.terms.diff`` changes as rows for a before/after table."""
+CHANGE_MONEY_FIELDS = (*MONEY_FIELDS, "line_total", "goods_total", "total")
+
+
+def change_rows(changes: list[dict], *, currency: str = "") -> list[dict]:
+    """``orders.terms.diff`` changes as rows for a before/after table; amounts are formatted
+    as money everywhere else is, in ``currency`` (the terms' currency after the change; a
+    currency change shows the old amounts in the old currency)."""
+    old_currency = currency
+    for change in changes:
+        if change["module"] == "totals" and change["field"] == "currency":
+            old_currency, currency = change["before"] or currency, change["after"] or currency
+    locale = (get_language() or "en").replace("-", "_")
+
+    def shown(value, field, in_currency):
+        if field in CHANGE_MONEY_FIELDS and value not in ("", None) and in_currency:
+            with contextlib.suppress(InvalidOperation, ValueError):
+                return format_money(Decimal(str(value)), in_currency, locale)
+        return _text(value)
+
     rows = []
     for change in changes:
         if change["module"] == "product" and change["field"] == "line":
@@ -437,8 +454,8 @@ def change_rows(changes: list[dict]) -> list[dict]:
                 "module": module,
                 "label": text,
                 "change": change["change"],
-                "before": _text(change["before"]),
-                "after": _text(change["after"]),
+                "before": shown(change["before"], change["field"], old_currency),
+                "after": shown(change["after"], change["field"], currency),
             }
         )
     return rows

@@ -122,6 +122,7 @@ def revision_diff_for_user(*, user, order_id: int, from_version: int, to_version
     return {
         "from_version": from_version,
         "to_version": to_version,
+        "currency": documents[to_version]["totals"].get("currency", ""),
         # Compared in the money format, so that before and after read as the order does.
         "changes": order_terms.diff(
             order_terms.presented(documents[from_version]),

@@ -50,7 +50,7 @@ def _stale(user, order, seen_version: int | None, error: StaleVersion) -> dict:
                 from_version=seen_version,
                 to_version=error.current_version,
             )
-            rows = forms.change_rows(result["changes"])
+            rows = forms.change_rows(result["changes"], currency=result["currency"])
         except NotFound:
             rows = None  # The page's version was an unsaved draft state: no revision to compare.
     return {"seen_version": seen_version, "version": error.current_version, "rows": rows}
@@ -268,7 +268,7 @@ def order_history(request, order_id: int):
             # The numbers people see (terms_version); the form keeps the internal ones.
             "from_number": numbers.get(from_version, order.terms_version),
             "to_number": numbers.get(to_version, order.terms_version),
-            "rows": forms.change_rows(result["changes"]),
+            "rows": forms.change_rows(result["changes"], currency=result["currency"]),
         }
     return render(
         request,

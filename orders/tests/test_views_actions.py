@@ -76,7 +76,7 @@ def test_seller_sees_the_buyers_change_highlighted_with_a_link_to_the_comparison
     page = client.get(workspace_url(seller_confirmed)).content.decode()
 
     assert "Changed since the version your side confirmed (version 1)" in page
-    assert "<del>4.8</del>" in page and "<ins>4.5</ins>" in page
+    assert "<del>$4.80</del>" in page and "<ins>$4.50</ins>" in page
     assert "field-changed" in page
     assert reverse("orders:history", args=[seller_confirmed.pk]) + "?from=3&amp;to=4" in page
 

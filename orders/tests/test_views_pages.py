@@ -128,7 +128,7 @@ def test_history_compares_two_versions_side_by_side(client, buyer, modified):
     ).content.decode()
 
     assert "Version 1 → version 2" in page  # the numbers people see (terms_version)
-    assert "<del>4.80</del>" in page and "<ins>4.50</ins>" in page
+    assert "<del>$4.80</del>" in page and "<ins>$4.50</ins>" in page
 
 
 def test_history_shows_the_timeline_in_order(client, seller, modified):
@@ -201,3 +201,22 @@ def test_view_order_and_history_run_a_constant_number_of_queries(
     # ... plus the order again and the two compared revisions (revision_diff_for_user)
     with django_assert_num_queries(10):
         client.get(reverse("orders:history", args=[order.pk]))
+
+
+def test_the_change_table_formats_amounts_as_money_everywhere_else_is():
+    from orders.forms import change_rows
+
+    rows = change_rows(
+        [
+            {
+                "module": "totals",
+                "field": "total",
+                "change": "changed",
+                "before": "4950",
+                "after": "12345.5",
+            }
+        ],
+        currency="USD",
+    )
+
+    assert (rows[0]["before"], rows[0]["after"]) == ("$4,950.00", "$12,345.50")
