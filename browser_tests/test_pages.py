@@ -301,17 +301,12 @@ def _pages(trade, seller, buyer):
     ]
 
 
-# The workspace's own templates are being reworked on another branch; its findings are
-# reported, not failed, here until that branch lands.
-REPORTED_ONLY = {"workspace"}
-
 
 @WIDTHS
 def test_main_pages_have_no_serious_accessibility_violations(
     page_for, buyer, seller, trade, viewport, screenshot
 ):
     failures = {}
-    reported = {}
     suffix = viewport["width"]
     for name, user, url in _pages(trade, seller, buyer):
         page = page_for(user, viewport=viewport)
@@ -320,10 +315,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
         violations = _axe_violations(page)
         screenshot(page, f"{name}_{suffix}")
         if violations:
-            (reported if name in REPORTED_ONLY else failures)[name] = violations
+            failures[name] = violations
         page.context.close()
-    if reported:
-        print(f"axe findings on pages owned elsewhere at {suffix} px: {reported}")
     assert not failures, failures
 
 
