@@ -301,7 +301,6 @@ def _pages(trade, seller, buyer):
     ]
 
 
-
 @WIDTHS
 def test_main_pages_have_no_serious_accessibility_violations(
     page_for, buyer, seller, trade, viewport, screenshot

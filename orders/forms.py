@@ -7,10 +7,12 @@ input type, choices, current value, error, what changed) for the templates.
 """
 
 import contextlib
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import format_decimal
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -262,16 +264,42 @@ MONEY_FIELDS = ("unit_price", "shipping_fee")
 
 
 def _format_amounts(sections: list[dict], currency: str) -> None:
-    """Read-only amounts in the order's currency and the user's language."""
-    if not currency:
-        return
+    """Read-only amounts and quantities, and what they were before a change, formatted as
+    everywhere else in the user's language: "$4,950.00", "1,000"."""
     locale = (get_language() or "en").replace("-", "_")
     fields = [f for s in sections for f in s["fields"]]
     fields += [f for s in sections for line in s.get("lines", []) for f in line["fields"]]
     for f in fields:
-        if f["name"].rsplit("-", 1)[-1] in MONEY_FIELDS and f["value"] not in ("", None):
-            with contextlib.suppress(InvalidOperation, ValueError):
-                f["display"] = format_money(Decimal(str(f["value"])), currency, locale)
+        field = f["name"].rsplit("-", 1)[-1]
+        if field in MONEY_FIELDS and currency:
+            shown = functools.partial(_shown_money, currency=currency, locale=locale)
+        elif field == "quantity":
+            shown = functools.partial(_shown_number, locale=locale)
+        else:
+            continue
+        if f["value"] not in ("", None):
+            f["display"] = shown(f["value"])
+        if f["changed"]:
+            before, after = f["changed"].get("before"), f["changed"].get("after")
+            f["changed"] = {**f["changed"], "before": shown(before), "after": shown(after)}
+
+
+def _shown_money(value, *, currency: str, locale: str):
+    if value in ("", None):
+        return value
+    try:
+        return format_money(Decimal(str(value)), currency, locale)
+    except (InvalidOperation, ValueError):
+        return value
+
+
+def _shown_number(value, *, locale: str):
+    if value in ("", None):
+        return value
+    try:
+        return format_decimal(Decimal(str(value)), locale=locale)
+    except (InvalidOperation, ValueError):
+        return value
 
 
 def typed_terms(saved: dict, values: dict | None) -> tuple[dict, bool, dict]:

@@ -220,3 +220,36 @@ def test_the_change_table_formats_amounts_as_money_everywhere_else_is():
     )
 
     assert (rows[0]["before"], rows[0]["after"]) == ("$4,950.00", "$12,345.50")
+
+
+def test_read_only_terms_show_quantities_and_amounts_formatted_with_their_change():
+    from orders.forms import module_sections
+
+    values = {
+        "currency": "USD",
+        "lines": [{"key": "k1", "name": "Mug", "quantity": "8000", "unit_price": "1.10"}],
+    }
+    changes = [
+        {
+            "module": "product",
+            "field": "unit_price",
+            "change": "changed",
+            "line_key": "k1",
+            "line": "Mug",
+            "before": "1.2",
+            "after": "1.1",
+        }
+    ]
+
+    line = module_sections(values, {}, changes)[0]["lines"][0]
+    fields = {f["name"].rsplit("-", 1)[-1]: f for f in line["fields"]}
+
+    assert fields["quantity"]["display"] == "8,000"
+    assert fields["unit_price"]["display"] == "$1.10"
+    assert (
+        fields["unit_price"]["changed"]["before"],
+        fields["unit_price"]["changed"]["after"],
+    ) == (
+        "$1.20",
+        "$1.10",
+    )
