@@ -296,13 +296,7 @@ def order_view(request, order_id: int):
             "negotiation": order.negotiation,
             "terms": terms,
             "lines": [
-                {**line, "unit_label": db_line.get_unit_display(), "total": total}
-                for line, db_line, total in zip(
-                    terms["lines"],
-                    order.lines.all(),
-                    [order_terms.line_total(line, currency) for line in terms["lines"]],
-                    strict=True,
-                )
+                {**line, "total": order_terms.line_total(line, currency)} for line in terms["lines"]
             ],
             "totals": order_terms.totals(terms),
             "seal_ok": selectors.order_seal_check(order),
