@@ -3,7 +3,7 @@
 from django.urls import path
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import Company, User
 from common.errors import ValidationFailed
+from common.serializers import ErrorSerializer
 
 
 class TokenLoginSerializer(serializers.Serializer):
@@ -38,7 +39,12 @@ class TokenLoginApi(APIView):
     @extend_schema(
         summary="Log in: a new API token for this client",
         request=TokenLoginSerializer,
-        responses=TokenCreatedSerializer,
+        responses={
+            200: TokenCreatedSerializer,
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many failed log-ins; retry_after seconds."
+            ),
+        },
         auth=[],
     )
     def post(self, request):

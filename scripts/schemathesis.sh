@@ -93,6 +93,8 @@ for login in buyer:buyer-demo-1 seller:seller-demo-1; do
     tokens[${login%%:*}]="$(token_for "${login%%:*}" "${login#*:}")"
 done
 
+# "Log out everywhere" revokes the token the run authenticates with: every later call would be
+# a 401 and test nothing. It has its own tests (accounts/tests/test_tokens.py).
 run_schemathesis() {
     local user="$1" phases="$2" seconds="$3"
     (cd "$work" && "$root/.venv/bin/schemathesis" --config-file "$work/schemathesis.toml" \
@@ -100,6 +102,7 @@ run_schemathesis() {
         --header "Authorization: Token ${tokens[$user]}" \
         --checks all \
         --exclude-checks positive_data_acceptance \
+        --exclude-path /api/v1/auth/logout-everywhere/ \
         --phases "$phases" \
         --max-examples "$MAX_EXAMPLES" \
         --max-time "$seconds" \
