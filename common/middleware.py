@@ -1,6 +1,7 @@
 """Input checks every request passes before any view: one place for each rule."""
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from common.jsoninput import NUL_MESSAGE
@@ -21,7 +22,11 @@ class RejectNulMiddleware:
     def __call__(self, request):
         field = _nul_field(request.GET)
         if field is None and request.content_type in FORM_TYPES:
-            field = _nul_field(request.POST)
+            try:
+                field = _nul_field(request.POST)
+            except MultiPartParserError:
+                # Answered here, as a 400 without a logged traceback.
+                return bad_input(request, {"non_field_errors": [_("The form body is malformed.")]})
         if field is not None:
             return bad_input(request, {field: [_(NUL_MESSAGE)]})
         return self.get_response(request)
