@@ -1,7 +1,11 @@
 """Checks and headers every request passes through: one place for each rule."""
 
 from django.http import HttpResponseBadRequest, JsonResponse
+<<<<<<< .merge_file_uco3lL
 from django.utils.cache import patch_cache_control
+=======
+from django.http.multipartparser import MultiPartParserError
+>>>>>>> .merge_file_FWoD45
 from django.utils.translation import gettext as _
 
 from common.jsoninput import NUL_MESSAGE
@@ -22,7 +26,11 @@ class RejectNulMiddleware:
     def __call__(self, request):
         field = _nul_field(request.GET)
         if field is None and request.content_type in FORM_TYPES:
-            field = _nul_field(request.POST)
+            try:
+                field = _nul_field(request.POST)
+            except MultiPartParserError:
+                # Answered here, as a 400 without a logged traceback.
+                return bad_input(request, {"non_field_errors": [_("The form body is malformed.")]})
         if field is not None:
             return bad_input(request, {field: [_(NUL_MESSAGE)]})
         return self.get_response(request)

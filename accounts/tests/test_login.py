@@ -260,3 +260,5 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit(client, buyer, setting
         )
     with pytest.raises(RateLimited):
         services.login_attempt_check(username="buyer", ip="198.51.100.66")
+    # The forged addresses collected nothing: each attempt counted against the real one.
+    services.login_attempt_check(username="buyer", ip="192.0.2.0")

@@ -167,3 +167,12 @@ def test_a_page_number_that_is_not_a_number_is_a_400(buyer, api_as):
 
     assert response.status_code == 400
     assert "page" in response.json()
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400(buyer, api_as):
+    response = api_as(buyer).generic(
+        "POST", "/api/v1/rfqs/1/close/", b"x", content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
