@@ -1,11 +1,8 @@
 """Checks and headers every request passes through: one place for each rule."""
 
 from django.http import HttpResponseBadRequest, JsonResponse
-<<<<<<< .merge_file_uco3lL
-from django.utils.cache import patch_cache_control
-=======
 from django.http.multipartparser import MultiPartParserError
->>>>>>> .merge_file_FWoD45
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from common.jsoninput import NUL_MESSAGE
