@@ -6,13 +6,11 @@ posted strings back into the values dict the services take, and describes each f
 input type, choices, current value, error, what changed) for the templates.
 """
 
-import contextlib
 import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_decimal
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -20,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from catalog.models import format_quantity
 from common.errors import ValidationFailed
 from common.money import currency_choices, format_money
 from orders import terms as order_terms
@@ -274,7 +273,7 @@ def _format_amounts(sections: list[dict], currency: str) -> None:
         if field in MONEY_FIELDS and currency:
             shown = functools.partial(_shown_money, currency=currency, locale=locale)
         elif field == "quantity":
-            shown = functools.partial(_shown_number, locale=locale)
+            shown = _shown_quantity
         else:
             continue
         if f["value"] not in ("", None):
@@ -293,11 +292,11 @@ def _shown_money(value, *, currency: str, locale: str):
         return value
 
 
-def _shown_number(value, *, locale: str):
+def _shown_quantity(value):
     if value in ("", None):
         return value
     try:
-        return format_decimal(Decimal(str(value)), locale=locale)
+        return format_quantity(Decimal(str(value)))
     except (InvalidOperation, ValueError):
         return value
 
@@ -454,8 +453,7 @@ def change_rows(changes: list[dict], *, currency: str = "") -> list[dict]:
 
     def shown(value, field, in_currency):
         if field in CHANGE_MONEY_FIELDS and value not in ("", None) and in_currency:
-            with contextlib.suppress(InvalidOperation, ValueError):
-                return format_money(Decimal(str(value)), in_currency, locale)
+            return _shown_money(value, currency=in_currency, locale=locale)
         return _text(value)
 
     rows = []
