@@ -98,6 +98,9 @@ def test_leaving_with_unsaved_changes_asks_first(page_for, buyer, seller_confirm
 
     expect(page.get_by_label("Packaging")).to_have_value("Crates")
     assert dialogs == ["beforeunload"]
+    # The live completion request typing set off must be answered before the tables are
+    # flushed: on PostgreSQL the flush otherwise deadlocks with the server's transaction.
+    page.wait_for_load_state("networkidle")
 
 
 def test_discard_changes_leaves_without_asking(page_for, buyer, seller_confirmed):
