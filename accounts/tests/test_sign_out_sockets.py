@@ -42,6 +42,11 @@ async def _open_socket(user) -> WebsocketCommunicator:
     )
     connected, _ = await communicator.connect()
     assert connected
+    # The handshake completes before the consumer has joined its groups; its answer to "hello"
+    # comes after connect() finished, so a signal sent from here on reaches it.
+    await communicator.send_json_to({"type": "hello", "last_id": 0})
+    while (await communicator.receive_json_from(timeout=5))["type"] != "ready":
+        pass
     return communicator
 
 
