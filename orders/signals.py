@@ -1,0 +1,18 @@
+"""Signals the order announces to the apps above it (payments, shipments) in the import ladder.
+
+Each is sent inside the transaction that made the change (receivers run in it: their writes
+commit or roll back with it), with ``sender=Order`` and the keyword arguments named below.
+"""
+
+import django.dispatch
+
+# The seller recorded a shipment. Keyword arguments: order, shipment, ship_date (a date).
+goods_shipped = django.dispatch.Signal()
+
+# Every ordered quantity has been received (confirmed by the buyer or deemed received).
+# Keyword arguments: order, received_on (a date).
+goods_received = django.dispatch.Signal()
+
+# Both parties consented to an amendment of the agreed terms; the order row already carries the
+# new terms. Keyword arguments: order, previous_total (Decimal, in order.currency).
+order_amended = django.dispatch.Signal()
