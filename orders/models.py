@@ -20,6 +20,11 @@ class OrderStatus(models.TextChoices):
     BUYER_CONFIRMED = "buyer_confirmed", _("Confirmed by buyer")
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     PAID = "paid", _("Paid")
+    READY_TO_SHIP = "ready_to_ship", _("Ready to ship")
+    PARTLY_SHIPPED = "partly_shipped", _("Partly shipped")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -161,6 +166,7 @@ class Order(models.Model):
     initial_paid_at = models.DateTimeField(null=True, blank=True, editable=False)
     paid_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(max_length=1000, blank=True, editable=False)
 
@@ -292,6 +298,15 @@ class OrderEvent(models.Model):
         PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
         PAID = "paid", _("Paid in full")
         OVERDUE = "overdue", _("Payment overdue")
+        READY_TO_SHIP = "ready_to_ship", _("Paid what is due before shipment")
+        SHIPPED = "shipped", _("Shipment sent")
+        RECEIVED = "received", _("Shipment received")
+        DELIVERED = "delivered", _("Everything received")
+        COMPLETED = "completed", _("Completed")
+        AMENDMENT_PROPOSED = "amendment_proposed", _("Amendment proposed")
+        AMENDMENT_ACCEPTED = "amendment_accepted", _("Amendment accepted")
+        AMENDMENT_REJECTED = "amendment_rejected", _("Amendment rejected")
+        REFUND_OWED = "refund_owed", _("Refund owed")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)

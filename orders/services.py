@@ -51,6 +51,8 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "mark_overdue": {S.AWAITING_PAYMENT: {SYSTEM: S.AWAITING_PAYMENT}},
     # Only once the payment is overdue (order_cancel_overdue checks overdue_at).
     "cancel_overdue": {S.AWAITING_PAYMENT: {Side.SELLER: S.CANCELLED}},
+    # Everything ordered was received and every instalment is paid.
+    "complete": {S.DELIVERED: {SYSTEM: S.COMPLETED}},
 }
 
 CONFIRMED_BY = {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED}
@@ -522,6 +524,14 @@ def order_mark_paid(*, order_id: int, amount: str) -> Order:
     """awaiting_payment -> paid: received payments cover the total."""
     return _system_transition(
         order_id, "mark_paid", OrderEvent.Type.PAID, {"amount": amount}, stamp="paid_at"
+    )
+
+
+@transaction.atomic
+def order_mark_completed(*, order_id: int) -> Order:
+    """delivered -> completed: called by whichever comes last, the final receipt or payment."""
+    return _system_transition(
+        order_id, "complete", OrderEvent.Type.COMPLETED, {}, stamp="completed_at"
     )
 
 

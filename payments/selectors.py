@@ -254,3 +254,8 @@ def orders_awaiting_payment_of_seller(company_id: int) -> QuerySet[Order]:
 
 def pay_url(order: Order) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("payments:pay", args=[order.pk])
+
+
+def order_fully_paid(order: Order) -> bool:
+    """Every instalment of the order is paid (the completion rule asks this)."""
+    return order.paid_at is not None

@@ -90,7 +90,7 @@ def test_orders_filter_by_status(api_as, buyer, seller):
 
 
 def test_an_unknown_order_status_filter_is_a_400(api_as, buyer):
-    response = api_as(buyer).get("/api/v1/orders/?status=shipped")
+    response = api_as(buyer).get("/api/v1/orders/?status=sunk")
 
     assert response.status_code == 400
     assert "status" in response.json()
