@@ -32,6 +32,7 @@ Fixtures (use them in any ``browser_tests/test_*.py``):
   ``UPDATE_SCREENSHOTS=1`` in the environment it is also copied to ``docs/screenshots/``.
 """
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -166,6 +167,11 @@ def page_for(browser, live_url, login):
 
     yield open_page
     for context in contexts:
+        # Let the page's last requests (an HTMX completion refresh, a draft save) finish first:
+        # on PostgreSQL the flush after the test deadlocks with a request still writing.
+        for page in context.pages:
+            with contextlib.suppress(Exception):
+                page.wait_for_load_state("networkidle", timeout=5_000)
         context.close()
 
 
