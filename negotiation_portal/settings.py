@@ -362,6 +362,7 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "common.choices.COUNTRY_CHOICES",
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "payments.models.PaymentStatus",
+        "ShipmentDocumentKindEnum": "shipments.models.DocumentKind",
         "SideEnum": "accounts.models.Side",
         "UnitEnum": "catalog.models.Unit",
     },

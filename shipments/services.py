@@ -58,10 +58,12 @@ def shipment_create(
     order = order_get_for_user(user=actor, order_id=order_id)
     order_services.order_transition_check(order=order, actor=actor, version=version, action="ship")
     today = timezone.localdate()
-    fields = _clean_fields(values, order=order, today=today)
     shipped = selectors.quantities_by_line(order)
-    lines = _clean_lines(values.get("lines"), order=order, shipped=shipped)
-    uploads = _clean_documents(documents or {})
+    fields, lines, uploads = _all_or_errors(
+        lambda: _clean_fields(values, order=order, today=today),
+        lambda: _clean_lines(values.get("lines"), order=order, shipped=shipped),
+        lambda: _clean_documents(documents or {}),
+    )
     for line, quantity in lines:
         shipped[line.pk] = shipped.get(line.pk, Decimal(0)) + quantity
     complete = all(shipped.get(line.pk, 0) >= (line.quantity or 0) for line in order.lines.all())
@@ -105,6 +107,19 @@ def shipment_create(
         _store_document(shipment, kind=kind, upload=upload, content_type=content_type, actor=actor)
     goods_shipped.send(sender=Order, order=order, shipment=shipment, ship_date=shipment.ship_date)
     return shipment
+
+
+def _all_or_errors(*checks):
+    """Runs every check, so that the person sees all the errors at once, not one per try."""
+    results, errors = [], {}
+    for check in checks:
+        try:
+            results.append(check())
+        except ValidationFailed as error:
+            errors.update(error.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return results
 
 
 def _clean_fields(values: dict, *, order: Order, today: datetime.date) -> dict:
