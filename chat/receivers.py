@@ -1,12 +1,14 @@
 """Signal receivers: order events become system messages; logout closes sockets."""
 
 import logging
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Side
+from catalog.models import quantity_with_unit
 from chat import services
 from common.money import format_money
 from inquiries.models import Negotiation
@@ -57,14 +59,43 @@ def system_text(event) -> str:
         "payment_recorded": _("Initial payment received (%(amount)s)."),
         "paid": _("Paid in full (%(amount)s)."),
         "overdue": _("The payment is overdue."),
+        "shipped": _("Seller shipped shipment %(shipment)s on %(ship_date)s: %(goods)s (%(how)s)."),
+        "received": _("Buyer confirmed the receipt of shipment %(shipment)s."),
+        "deemed_received": _(
+            "Shipment %(shipment)s is deemed received: its receipt was not confirmed in time."
+        ),
+        "delivered": _("Everything ordered has been received."),
     }
     kind = event.type
     if kind == "created" and order.negotiation.origin == Negotiation.Origin.RFQ:
         kind = "awarded"  # drafted by the portal from the quotation, not typed by the seller
+    if kind in ("shipped", "received"):
+        values.update(shipment_values(event.data))
+        if kind == "received" and event.data.get("deemed"):
+            kind = "deemed_received"
     template = texts.get(kind)
     if template is None:
         return event.get_type_display()
     return template % values
+
+
+def shipment_values(data: dict) -> dict:
+    """The goods and the carriage of a shipment event, as the chat line names them."""
+    goods = ", ".join(
+        f"{quantity_with_unit(Decimal(line['quantity']), line['unit'])} {line['name']}"
+        for line in data.get("lines", [])
+    )
+    how = [data.get("carrier", "")]
+    if data.get("tracking_number"):
+        how.append(_("tracking %(number)s") % {"number": data["tracking_number"]})
+    if data.get("transport_document_number"):
+        how.append(_("B/L or AWB %(number)s") % {"number": data["transport_document_number"]})
+    return {
+        "shipment": data.get("shipment", ""),
+        "ship_date": data.get("ship_date", ""),
+        "goods": goods,
+        "how": ", ".join(part for part in how if part),
+    }
 
 
 def audience(event) -> str:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "orders",
     "chat",
     "payments",
+    "shipments",
     "notifications",
     "rfq",
 ]
@@ -299,6 +300,14 @@ EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=10)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
 REMINDER_QUEUE_LEASE_SECONDS = env.int("REMINDER_QUEUE_LEASE_SECONDS", default=1800)
 REMINDER_RUN_LEASE_SECONDS = env.int("REMINDER_RUN_LEASE_SECONDS", default=600)
+# Shipments: one not confirmed by the buyer is deemed received SHIPMENT_DEEMED_RECEIPT_DAYS
+# after its ship date, announced SHIPMENT_RECEIPT_NOTICE_DAYS before. The receipt sweep (every 15
+# minutes) queues due shipments in batches, with leases as the reminder sweep's.
+SHIPMENT_DEEMED_RECEIPT_DAYS = env.int("SHIPMENT_DEEMED_RECEIPT_DAYS", default=30)
+SHIPMENT_RECEIPT_NOTICE_DAYS = env.int("SHIPMENT_RECEIPT_NOTICE_DAYS", default=3)
+SHIPMENT_SWEEP_BATCH_SIZE = env.int("SHIPMENT_SWEEP_BATCH_SIZE", default=500)
+SHIPMENT_SWEEP_QUEUE_LEASE_SECONDS = env.int("SHIPMENT_SWEEP_QUEUE_LEASE_SECONDS", default=1800)
+SHIPMENT_SWEEP_RUN_LEASE_SECONDS = env.int("SHIPMENT_SWEEP_RUN_LEASE_SECONDS", default=600)
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message under var/outbox/.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
@@ -353,6 +362,7 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "common.choices.COUNTRY_CHOICES",
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "payments.models.PaymentStatus",
+        "ShipmentDocumentKindEnum": "shipments.models.DocumentKind",
         "SideEnum": "accounts.models.Side",
         "UnitEnum": "catalog.models.Unit",
     },

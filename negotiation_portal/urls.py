@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("orders.api")),
     path("", include("chat.api")),
     path("", include("payments.api")),
+    path("", include("shipments.api")),
     path("", include("notifications.api")),
     path("", include("rfq.api")),
 ]
@@ -45,6 +46,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("chat/", include("chat.urls")),
     path("payments/", include("payments.urls")),
+    path("shipments/", include("shipments.urls")),
     path("notifications/", include("notifications.urls")),
     path("rfq/", include("rfq.urls")),
     path("api/v1/", include(api_v1)),

@@ -18,6 +18,9 @@ class Kind(models.TextChoices):
     ORDER_OVERDUE = "order_overdue", _("Order overdue")
     BANK_DETAILS_CHANGED = "bank_details_changed", _("Seller's bank details changed")
     RFQ_QUOTATION_OUTCOME = "rfq_quotation_outcome", _("What the buyer did with your quotation")
+    SHIPMENT_SENT = "shipment_sent", _("Shipment sent")
+    SHIPMENT_RECEIVED = "shipment_received", _("Shipment received")
+    SHIPMENT_RECEIPT_NOTICE = "shipment_receipt_notice", _("Shipment about to be deemed received")
 
 
 class EmailState(models.TextChoices):

@@ -32,7 +32,17 @@ ORDER_EVENTS = {
         Kind.ORDER_CANCELLED,
         gettext_lazy("%(number)s was cancelled by the %(side)s"),
     ),
+    OrderEvent.Type.SHIPPED: (
+        Kind.SHIPMENT_SENT,
+        gettext_lazy("Shipment %(shipment)s of %(number)s is on its way"),
+    ),
+    OrderEvent.Type.RECEIVED: (
+        Kind.SHIPMENT_RECEIVED,
+        gettext_lazy("Shipment %(shipment)s of %(number)s was received"),
+    ),
 }
+# Events the system makes (no acting side) that both sides are told of.
+SYSTEM_EVENTS = (OrderEvent.Type.RECEIVED,)
 
 
 def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
@@ -60,8 +70,10 @@ def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
 
 def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
     overdue = event.type == OrderEvent.Type.OVERDUE
+    by_system = event.type in SYSTEM_EVENTS and not event.actor_side
     if not overdue and (
-        event.type not in ORDER_EVENTS or event.actor_side not in (Side.BUYER, Side.SELLER)
+        event.type not in ORDER_EVENTS
+        or (event.actor_side not in (Side.BUYER, Side.SELLER) and not by_system)
     ):
         return  # Nobody is told of this event: do not even load the order.
     order = Order.objects.select_related("negotiation").get(pk=event.order_id)
@@ -87,23 +99,46 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
         return
     url = reverse("orders:view", args=[order.pk])
     kind, title = ORDER_EVENTS[event.type]
-    other = Side.SELLER if event.actor_side == Side.BUYER else Side.BUYER
+    if by_system:
+        told = list(companies.values())
+    else:
+        told = [companies[Side.SELLER if event.actor_side == Side.BUYER else Side.BUYER]]
     changed = ", ".join(event.data.get("changed", []))
     body = ""
     if event.type == OrderEvent.Type.MODIFIED and changed:
         body = _("Changed: %(fields)s.") % {"fields": changed}
     elif event.type == OrderEvent.Type.CANCELLED:
         body = _("Reason: %(reason)s") % {"reason": event.data.get("reason", "")}
+    elif event.type in (OrderEvent.Type.SHIPPED, OrderEvent.Type.RECEIVED):
+        url += "#shipments"
+        body = shipment_body(event)
+    values = {
+        "number": order.number,
+        "side": str(Side(event.actor_side).label).lower() if event.actor_side else "",
+        "shipment": event.data.get("shipment", ""),
+    }
     notifications_send(
         messages=[
             Message(
-                company_id=companies[other],
+                company_id=company_id,
                 kind=kind,
-                title=title
-                % {"number": order.number, "side": str(Side(event.actor_side).label).lower()},
+                title=title % values,
                 body=body,
                 url=url,
                 order_id=order.pk,
             )
+            for company_id in told
         ]
     )
+
+
+def shipment_body(event: OrderEvent) -> str:
+    data = event.data
+    if event.type == OrderEvent.Type.RECEIVED:
+        if data.get("deemed"):
+            return _("Deemed received: the buyer did not confirm its receipt in time.")
+        return _("The buyer confirmed its receipt.")
+    return _("Shipped on %(date)s by %(carrier)s; the order page has the tracking details.") % {
+        "date": data.get("ship_date", ""),
+        "carrier": data.get("carrier", ""),
+    }

@@ -53,6 +53,22 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "cancel_overdue": {S.AWAITING_PAYMENT: {Side.SELLER: S.CANCELLED}},
     # Everything ordered was received and every instalment is paid.
     "complete": {S.DELIVERED: {SYSTEM: S.COMPLETED}},
+    # Issue 13 points 4-5 (i13-ship): shipments and receipts. shipments.services decides which
+    # action applies: "ship_rest" / "receive_rest" when the shipment or receipt completes the
+    # quantities ordered. The system receives too (a shipment deemed received by the sweep).
+    "ship": {
+        S.READY_TO_SHIP: {Side.SELLER: S.PARTLY_SHIPPED},
+        S.PARTLY_SHIPPED: {Side.SELLER: S.PARTLY_SHIPPED},
+    },
+    "ship_rest": {
+        S.READY_TO_SHIP: {Side.SELLER: S.SHIPPED},
+        S.PARTLY_SHIPPED: {Side.SELLER: S.SHIPPED},
+    },
+    "receive": {
+        S.PARTLY_SHIPPED: {Side.BUYER: S.PARTLY_SHIPPED, SYSTEM: S.PARTLY_SHIPPED},
+        S.SHIPPED: {Side.BUYER: S.SHIPPED, SYSTEM: S.SHIPPED},
+    },
+    "receive_rest": {S.SHIPPED: {Side.BUYER: S.DELIVERED, SYSTEM: S.DELIVERED}},
 }
 
 CONFIRMED_BY = {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED}
@@ -541,3 +557,42 @@ def order_mark_overdue(*, order_id: int) -> Order:
     return _system_transition(
         order_id, "mark_overdue", OrderEvent.Type.OVERDUE, {}, stamp="overdue_at"
     )
+
+
+def order_transition_check(*, order: Order, actor, version: int, action: str) -> str:
+    """Refuses, as the transition itself would, an actor who may not take ``action`` on the
+    order now (wrong side, stale version, wrong state); returns the actor's side (SYSTEM for
+    no actor). For services that validate their own input before the transition."""
+    side = SYSTEM if actor is None else _side(actor, order)
+    _check_version(order, version)
+    _target(order, action, side)
+    return side
+
+
+@transaction.atomic
+def order_record_shipment(
+    *, order: Order, actor, version: int, complete: bool, data: dict
+) -> Order:
+    """ready_to_ship / partly_shipped -> partly_shipped, or -> shipped when ``complete``
+    (everything ordered has now been shipped): the seller recorded a shipment."""
+    side = order_transition_check(order=order, actor=actor, version=version, action="ship")
+    target = _target(order, "ship_rest" if complete else "ship", side)
+    now = timezone.now()
+    order = _apply(order, version=version, target=target, now=now)
+    _record(order, type=OrderEvent.Type.SHIPPED, actor=actor, side=side, data=data, now=now)
+    return order
+
+
+@transaction.atomic
+def order_record_receipt(*, order: Order, actor, version: int, complete: bool, data: dict) -> Order:
+    """partly_shipped / shipped -> itself: a shipment was received (by the buyer, or deemed
+    received by the system when ``actor`` is None); shipped -> delivered when ``complete``
+    (everything ordered has now been received)."""
+    side = order_transition_check(order=order, actor=actor, version=version, action="receive")
+    target = _target(order, "receive_rest" if complete else "receive", side)
+    now = timezone.now()
+    order = _apply(order, version=version, target=target, now=now)
+    _record(order, type=OrderEvent.Type.RECEIVED, actor=actor, side=side, data=data, now=now)
+    if complete:
+        _record(order, type=OrderEvent.Type.DELIVERED, data={}, now=now)
+    return order
