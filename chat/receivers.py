@@ -57,6 +57,16 @@ def system_text(event) -> str:
         "payment_recorded": _("Initial payment received (%(amount)s)."),
         "paid": _("Paid in full (%(amount)s)."),
         "overdue": _("The payment is overdue."),
+        "amendment_proposed": _(
+            "%(side)s proposed an amendment (%(changed)s), waiting for %(other)s. "
+            "Reason: %(reason)s"
+        ),
+        "amendment_accepted": _(
+            "%(side)s accepted the amendment (%(changed)s): version %(version)s is now the "
+            "agreed order."
+        ),
+        "amendment_rejected": _("%(side)s rejected the amendment: the agreed terms stay."),
+        "amendment_withdrawn": _("%(side)s withdrew the amendment: the agreed terms stay."),
     }
     kind = event.type
     if kind == "created" and order.negotiation.origin == Negotiation.Origin.RFQ:

@@ -32,7 +32,24 @@ ORDER_EVENTS = {
         Kind.ORDER_CANCELLED,
         gettext_lazy("%(number)s was cancelled by the %(side)s"),
     ),
+    OrderEvent.Type.AMENDMENT_PROPOSED: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s proposes an amendment of %(number)s"),
+    ),
+    OrderEvent.Type.AMENDMENT_ACCEPTED: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s accepted the amendment of %(number)s"),
+    ),
+    OrderEvent.Type.AMENDMENT_REJECTED: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s rejected the amendment of %(number)s"),
+    ),
+    OrderEvent.Type.AMENDMENT_WITHDRAWN: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s withdrew the amendment of %(number)s"),
+    ),
 }
+AMENDMENT_CHANGES = (OrderEvent.Type.AMENDMENT_PROPOSED, OrderEvent.Type.AMENDMENT_ACCEPTED)
 
 
 def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
@@ -92,6 +109,11 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
     body = ""
     if event.type == OrderEvent.Type.MODIFIED and changed:
         body = _("Changed: %(fields)s.") % {"fields": changed}
+    elif event.type in AMENDMENT_CHANGES and changed:
+        body = _("Changes: %(fields)s. Reason: %(reason)s") % {
+            "fields": changed,
+            "reason": event.data.get("reason", ""),
+        }
     elif event.type == OrderEvent.Type.CANCELLED:
         body = _("Reason: %(reason)s") % {"reason": event.data.get("reason", "")}
     notifications_send(
