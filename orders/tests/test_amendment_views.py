@@ -112,7 +112,7 @@ def test_the_other_side_sees_the_proposal_as_a_diff_with_accept_and_reject(
     content = client.get(_workspace(agreed)).content.decode()
 
     assert "Factory holiday" in content
-    assert "change-table" in content
+    assert "amendment-changes" in content
     assert f"/orders/{agreed.pk}/amendments/{amendment.pk}/accept/" in content
     assert f"/orders/{agreed.pk}/amendments/{amendment.pk}/reject/" in content
     assert "/withdraw/" not in content
