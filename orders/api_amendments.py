@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,15 +34,27 @@ def _amendment_response(request, order_id: int, amendment_id: int, code=status.H
     return Response(data, status=code)
 
 
-class AmendmentListProposeApi(APIView):
+class AmendmentListProposeApi(ListAPIView):
+    serializer_class = s.AmendmentSerializer
+
+    def get_queryset(self):
+        return amendments.amendments_for_user(
+            user=self.request.user, order_id=self.kwargs["order_id"]
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **self._order_context}
+
+    def list(self, request, *args, **kwargs):
+        self._order_context = _context(request, kwargs["order_id"])
+        return super().list(request, *args, **kwargs)
+
     @extend_schema(
         summary="The order's amendments, oldest first",
         responses={200: s.AmendmentSerializer(many=True), 400: BAD_INPUT, 404: NOT_FOUND},
     )
-    def get(self, request, order_id: int):
-        items = amendments.amendments_for_user(user=request.user, order_id=order_id)
-        context = _context(request, order_id)
-        return Response(s.AmendmentSerializer(items, many=True, context=context).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Propose an amendment of the agreed terms, with a reason",

@@ -40,7 +40,7 @@ def test_a_party_proposes_and_the_other_side_sees_what_it_may_do(api_as, agreed,
         "USD",
     )
     assert any(c["field"] == "quantity" for c in body["changes"])
-    listed = api_as(buyer).get(_url(agreed)).json()
+    listed = api_as(buyer).get(_url(agreed)).json()["results"]
     assert [a["id"] for a in listed] == [body["id"]]
     assert listed[0]["allowed_actions"] == ["accept_amendment", "reject_amendment"]
 
@@ -174,9 +174,9 @@ def test_the_amendment_list_costs_the_same_however_many_amendments(
     _propose_and_reject(agreed, buyer, seller, "360.00")
     client.get(_url(agreed))
     with CaptureQueriesContext(connection) as one:
-        assert len(client.get(_url(agreed)).json()) == 1
+        assert client.get(_url(agreed)).json()["count"] == 1
     for n in range(4):
         _propose_and_reject(agreed, buyer, seller, f"{370 + n}.00")
 
     with django_assert_num_queries(len(one.captured_queries)):
-        assert len(client.get(_url(agreed)).json()) == 5
+        assert client.get(_url(agreed)).json()["count"] == 5

@@ -177,3 +177,34 @@ def test_an_order_not_yet_agreed_has_no_amendment_panel(client, buyer, seller, p
 
     assert 'id="amendment"' not in client.get(_workspace(order)).content.decode()
     assert client.get(f"/orders/{order.pk}/amend/").status_code == 302
+
+
+def test_the_workspace_costs_the_same_however_many_amendments_the_order_had(
+    client, agreed, buyer, seller
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(buyer)
+    _propose(agreed, seller)
+    client.get(_workspace(agreed))
+    with CaptureQueriesContext(connection) as one:
+        client.get(_workspace(agreed))
+    for fee in ("360.00", "370.00", "380.00"):
+        fresh = Order.objects.get(pk=agreed.pk)
+        open_one = Amendment.objects.get(order=agreed, state=Amendment.State.OPEN)
+        amendments.amendment_withdraw(
+            order_id=agreed.pk, amendment_id=open_one.pk, actor=seller, version=fresh.version
+        )
+        amendments.amendment_propose(
+            order_id=agreed.pk,
+            actor=seller,
+            version=fresh.version + 1,
+            values={"shipping_fee": fee},
+            reason="Fuel",
+        )
+
+    with CaptureQueriesContext(connection) as four:
+        client.get(_workspace(agreed))
+
+    assert len(four.captured_queries) == len(one.captured_queries)

@@ -403,3 +403,33 @@ def test_a_colleague_of_the_other_side_may_accept(agreed, buyer, seller):
     )
 
     assert Amendment.objects.get(pk=amendment.pk).decided_by == colleague
+
+
+def test_each_step_posts_a_chat_line_and_notifies_the_other_side(
+    agreed, buyer, seller, django_capture_on_commit_callbacks
+):
+    from chat.models import Message
+    from notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment = _propose_more(agreed, seller)
+    with django_capture_on_commit_callbacks(execute=True):
+        amendments.amendment_accept(
+            order_id=agreed.pk, amendment_id=amendment.pk, actor=buyer, version=agreed.version + 1
+        )
+
+    lines = list(
+        Message.objects.filter(negotiation=agreed.negotiation, kind=Message.Kind.SYSTEM)
+        .order_by("-seq")
+        .values_list("body", flat=True)[:2]
+    )
+    assert lines[1] == (
+        "Seller proposed an amendment (quantity), waiting for the buyer. "
+        "Reason: Buyer needs more bottles"
+    )
+    assert lines[0].startswith("Buyer accepted the amendment (quantity): version")
+    to_buyer = Notification.objects.filter(user=buyer).latest("pk")
+    to_seller = Notification.objects.filter(user=seller).latest("pk")
+    assert to_buyer.title == f"The seller proposes an amendment of {agreed.number}"
+    assert "Reason: Buyer needs more bottles" in to_buyer.body
+    assert to_seller.title == f"The buyer accepted the amendment of {agreed.number}"
