@@ -65,6 +65,16 @@ def system_text(event) -> str:
             "Shipment %(shipment)s is deemed received: its receipt was not confirmed in time."
         ),
         "delivered": _("Everything ordered has been received."),
+        "amendment_proposed": _(
+            "%(side)s proposed an amendment (%(changed)s), waiting for %(other)s. "
+            "Reason: %(reason)s"
+        ),
+        "amendment_accepted": _(
+            "%(side)s accepted the amendment (%(changed)s): version %(version)s is now the "
+            "agreed order."
+        ),
+        "amendment_rejected": _("%(side)s rejected the amendment: the agreed terms stay."),
+        "amendment_withdrawn": _("%(side)s withdrew the amendment: the agreed terms stay."),
     }
     kind = event.type
     if kind == "created" and order.negotiation.origin == Negotiation.Origin.RFQ:

@@ -40,9 +40,26 @@ ORDER_EVENTS = {
         Kind.SHIPMENT_RECEIVED,
         gettext_lazy("Shipment %(shipment)s of %(number)s was received"),
     ),
+    OrderEvent.Type.AMENDMENT_PROPOSED: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s proposes an amendment of %(number)s"),
+    ),
+    OrderEvent.Type.AMENDMENT_ACCEPTED: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s accepted the amendment of %(number)s"),
+    ),
+    OrderEvent.Type.AMENDMENT_REJECTED: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s rejected the amendment of %(number)s"),
+    ),
+    OrderEvent.Type.AMENDMENT_WITHDRAWN: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s withdrew the amendment of %(number)s"),
+    ),
 }
 # Events the system makes (no acting side) that both sides are told of.
 SYSTEM_EVENTS = (OrderEvent.Type.RECEIVED,)
+AMENDMENT_CHANGES = (OrderEvent.Type.AMENDMENT_PROPOSED, OrderEvent.Type.AMENDMENT_ACCEPTED)
 
 
 def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
@@ -107,6 +124,11 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
     body = ""
     if event.type == OrderEvent.Type.MODIFIED and changed:
         body = _("Changed: %(fields)s.") % {"fields": changed}
+    elif event.type in AMENDMENT_CHANGES and changed:
+        body = _("Changes: %(fields)s. Reason: %(reason)s") % {
+            "fields": changed,
+            "reason": event.data.get("reason", ""),
+        }
     elif event.type == OrderEvent.Type.CANCELLED:
         body = _("Reason: %(reason)s") % {"reason": event.data.get("reason", "")}
     elif event.type in (OrderEvent.Type.SHIPPED, OrderEvent.Type.RECEIVED):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from orders.models import Order, OrderEvent, OrderLine, Revision
+from orders.models import Amendment, Order, OrderEvent, OrderLine, Revision
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -103,3 +103,24 @@ class OrderEventAdmin(ImmutableAdmin):
     search_fields = ("=order__id",)
     list_select_related = ("order", "actor")
     raw_id_fields = ("order", "actor")
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ImmutableAdmin):
+    """Amendments are proposed and answered by the parties only (orders/amendments.py)."""
+
+    list_display = (
+        "order",
+        "state",
+        "side",
+        "proposed_by",
+        "previous_total",
+        "total",
+        "currency",
+        "created_at",
+        "decided_at",
+    )
+    list_filter = ("state", "side", "created_at")
+    search_fields = ("=order__id", "digest", "previous_digest")
+    list_select_related = ("order", "proposed_by")
+    raw_id_fields = ("order", "proposed_by", "decided_by")

@@ -1,6 +1,6 @@
 """REST API for orders: thin views, one service or selector call each."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -224,3 +224,6 @@ urlpatterns = [
     path("orders/<int:order_id>/diff/", OrderDiffApi.as_view(), name="api-order-diff"),
     path("orders/<int:order_id>/timeline/", TimelineApi.as_view(), name="api-order-timeline"),
 ]
+
+# Issue 13 point 6: amendments by consent (orders/api_amendments.py).
+urlpatterns += [path("", include("orders.api_amendments"))]

@@ -454,6 +454,8 @@ def change_rows(changes: list[dict], *, currency: str = "") -> list[dict]:
     def shown(value, field, in_currency):
         if field in CHANGE_MONEY_FIELDS and value not in ("", None) and in_currency:
             return _shown_money(value, currency=in_currency, locale=locale)
+        if field == "quantity":
+            return _shown_quantity(value)
         return _text(value)
 
     rows = []

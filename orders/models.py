@@ -306,6 +306,7 @@ class OrderEvent(models.Model):
         AMENDMENT_PROPOSED = "amendment_proposed", _("Amendment proposed")
         AMENDMENT_ACCEPTED = "amendment_accepted", _("Amendment accepted")
         AMENDMENT_REJECTED = "amendment_rejected", _("Amendment rejected")
+        AMENDMENT_WITHDRAWN = "amendment_withdrawn", _("Amendment withdrawn")
         REFUND_OWED = "refund_owed", _("Refund owed")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -326,3 +327,71 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order} {self.type} v{self.version}"
+
+
+class Amendment(models.Model):
+    """A change of the agreed terms proposed by one side; the other side accepts or rejects it.
+
+    ``terms`` are the complete proposed terms in the canonical form revisions store. Accepted,
+    they become the order's new sealed version (``agreed_version``, ``digest``); the seal they
+    replace stays in ``previous_agreed_version`` / ``previous_digest`` (its revision still
+    hashes to it). An amendment never changes once decided; a changed proposal is a new row.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="amendments")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    side = models.CharField(max_length=6, choices=Side.choices)
+    # The order version the proposer saw, and the one the proposal itself made (what an
+    # answer must have seen).
+    based_on_version = models.PositiveIntegerField()
+    proposed_version = models.PositiveIntegerField()
+    terms = models.JSONField()
+    digest = models.CharField(max_length=64)
+    reason = models.CharField(_("reason"), max_length=1000)
+    # orders.terms.diff of the agreed terms against the proposed ones.
+    diff = models.JSONField(default=list)
+    total = models.DecimalField(max_digits=18, decimal_places=4)
+    previous_total = models.DecimalField(max_digits=18, decimal_places=4)
+    currency = models.CharField(max_length=3)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    previous_agreed_version = models.PositiveIntegerField(null=True, blank=True)
+    previous_digest = models.CharField(max_length=64, blank=True)
+    agreed_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(state="open"),
+                name="amendment_one_open_per_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=("open", "accepted", "rejected", "withdrawn")),
+                name="amendment_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="accepted") | Q(agreed_version__isnull=False),
+                name="amendment_accepted_is_sealed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order} amendment {self.pk} ({self.state})"

@@ -345,3 +345,76 @@ class DiffSerializer(serializers.Serializer):
     from_version = serializers.IntegerField()
     to_version = serializers.IntegerField()
     changes = DiffChangeSerializer(many=True)
+
+
+# --- Amendments (issue 13 point 6) --------------------------------------------------------
+
+
+class AmendmentProposeInputSerializer(ModifyInputSerializer):
+    version = VersionField(help_text="The order version the proposal is based on.")
+    reason = serializers.CharField(max_length=1000, help_text="Why the terms should change.")
+
+    class Meta(ModifyInputSerializer.Meta):
+        fields = (*ModifyInputSerializer.Meta.fields, "reason")
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    proposed_by = serializers.CharField(source="proposed_by.display_name")
+    decided_by = serializers.CharField(source="decided_by.display_name", default=None)
+    changes = DiffChangeSerializer(source="diff", many=True)
+    terms = serializers.SerializerMethodField()
+    total = MoneyField()
+    previous_total = MoneyField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        from orders.models import Amendment
+
+        model = Amendment
+        fields = (
+            "id",
+            "state",
+            "side",
+            "proposed_by",
+            "created_at",
+            "reason",
+            "based_on_version",
+            "proposed_version",
+            "changes",
+            "previous_total",
+            "total",
+            "currency",
+            "terms",
+            "digest",
+            "decided_by",
+            "decided_at",
+            "previous_agreed_version",
+            "previous_digest",
+            "agreed_version",
+            "allowed_actions",
+        )
+        extra_kwargs = {
+            "based_on_version": {"help_text": "The order version the proposer saw."},
+            "proposed_version": {
+                "help_text": "The order version the proposal made; an answer sends the order's "
+                "current version (a later payment moves it on)."
+            },
+            "digest": {"help_text": "SHA-256 of the proposed canonical terms."},
+            "previous_agreed_version": {
+                "help_text": "Accepted: the revision whose seal this amendment replaced; its "
+                "canonical terms still hash to `previous_digest`."
+            },
+            "agreed_version": {"help_text": "Accepted: the revision that is the new seal."},
+        }
+
+    @extend_schema_field({"type": "object", "description": "The proposed terms, money format."})
+    def get_terms(self, amendment) -> dict:
+        return order_terms.presented(amendment.terms)
+
+    def get_allowed_actions(self, amendment) -> list[str]:
+        from orders.amendments import amendment_actions
+
+        order, side = self.context["order"], self.context["side"]
+        if amendment.state != amendment.State.OPEN:
+            return []
+        return sorted(amendment_actions(order, side, amendment) - {"propose_amendment"})

@@ -27,6 +27,21 @@ from orders.models import Order, OrderEvent, OrderLine, OrderStatus, Revision
 SYSTEM = "system"
 S = OrderStatus
 
+# The agreed states whose terms both parties may still amend by consent (issue 13 point 6).
+AMENDABLE = (
+    S.AWAITING_PAYMENT,
+    S.READY_TO_SHIP,
+    S.PARTLY_SHIPPED,
+    S.SHIPPED,
+    S.DELIVERED,
+)
+AMENDMENT_ACTIONS = (
+    "propose_amendment",
+    "accept_amendment",
+    "reject_amendment",
+    "withdraw_amendment",
+)
+
 # action -> source state -> acting side -> target state
 TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "confirm": {
@@ -69,6 +84,12 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
         S.SHIPPED: {Side.BUYER: S.SHIPPED, SYSTEM: S.SHIPPED},
     },
     "receive_rest": {S.SHIPPED: {Side.BUYER: S.DELIVERED, SYSTEM: S.DELIVERED}},
+    # Issue 13 point 6 (i13-amend): amendment by consent, self-loops on the agreed states before
+    # completed. Which side may answer (not the proposer's) is checked in orders/amendments.py.
+    **{
+        action: {state: {Side.BUYER: state, Side.SELLER: state} for state in AMENDABLE}
+        for action in AMENDMENT_ACTIONS
+    },
 }
 
 CONFIRMED_BY = {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED}
@@ -96,11 +117,16 @@ order_event_recorded = django.dispatch.Signal()
 
 
 def allowed_actions(order: Order, side: str | None) -> set[str]:
-    """The actions a side may take on the order now (for pages and the API)."""
+    """The actions a side may take on the order now (for pages and the API).
+
+    Amendment actions depend on the open amendment too: ``orders.amendments.amendment_actions``.
+    """
     return {
         action
         for action, sources in TRANSITIONS.items()
-        if side in sources.get(order.status, {}) and not _refusal(order, action)
+        if action not in AMENDMENT_ACTIONS
+        and side in sources.get(order.status, {})
+        and not _refusal(order, action)
     }
 
 

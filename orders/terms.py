@@ -475,3 +475,17 @@ def from_order(order) -> dict:
         for line in order.lines.all()
     ]
     return terms
+
+
+def from_document(document: dict) -> dict:
+    """A canonical document back as raw values for ``clean`` (the inverse of ``canonical``)."""
+    values = {
+        name: document[module].get(name)
+        for module, names in MODULE_FIELDS.items()
+        for name in names
+    }
+    values["lines"] = [
+        {"key": line["key"], **{name: line.get(name) for name in LINE_FIELDS}}
+        for line in document["product"]["lines"]
+    ]
+    return values

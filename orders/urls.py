@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views
+from orders import amendment_views, views
 
 app_name = "orders"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("<int:order_id>/cancel/", views.order_cancel, name="cancel"),
     path("<int:order_id>/completion/", views.order_completion, name="completion"),
     path("<int:order_id>/history/", views.order_history, name="history"),
+    # Issue 13 point 6: amendments by consent.
+    path("<int:order_id>/amend/", amendment_views.amendment_new, name="amendment_new"),
+    path(
+        "<int:order_id>/amendments/<int:amendment_id>/<str:action>/",
+        amendment_views.amendment_answer,
+        name="amendment_answer",
+    ),
 ]

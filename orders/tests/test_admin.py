@@ -52,3 +52,26 @@ def test_staff_cannot_add_orders_in_the_admin(client, staff):
     client.force_login(staff)
 
     assert client.get("/admin/orders/order/add/").status_code == 403
+
+
+def test_staff_see_amendments_read_only(client, staff, agreed_order, seller):
+    from orders import amendments
+
+    amendment = amendments.amendment_propose(
+        order_id=agreed_order.pk,
+        actor=seller,
+        version=agreed_order.version,
+        values={"shipping_fee": "400.00"},
+        reason="Freight rates went up",
+    )
+    client.force_login(staff)
+
+    listing = client.get("/admin/orders/amendment/")
+    page = client.get(f"/admin/orders/amendment/{amendment.pk}/change/")
+    post = client.post(f"/admin/orders/amendment/{amendment.pk}/change/", {"state": "accepted"})
+
+    assert listing.status_code == page.status_code == 200
+    assert "Freight rates went up" in page.content.decode()
+    assert post.status_code == 403
+    amendment.refresh_from_db()
+    assert amendment.state == "open"
