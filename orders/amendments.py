@@ -10,7 +10,7 @@ nothing.
 
 Accepted, the proposed terms become the order's new sealed version: a new revision, a new
 ``agreed_version`` and ``agreed_digest``; the seal it replaces stays on the amendment and its
-revision still hashes to it (``amendment_previous_seal_check``).
+revision still hashes to it (``seals_replaced``).
 """
 
 from decimal import Decimal
@@ -283,14 +283,31 @@ def amendment_actions(order: Order, side: str | None, amendment: Amendment | Non
     return {"accept_amendment", "reject_amendment"}
 
 
-def amendment_previous_seal_check(amendment: Amendment) -> bool | None:
-    """True when the revision of the seal an accepted amendment replaced still hashes to it.
-
-    None for an amendment that was not accepted (it replaced no seal).
-    """
-    if amendment.state != Amendment.State.ACCEPTED:
-        return None
-    revision = Revision.objects.filter(
-        order_id=amendment.order_id, version=amendment.previous_agreed_version
-    ).first()
-    return revision is not None and order_terms.digest(revision.terms) == amendment.previous_digest
+def seals_replaced(order: Order) -> list[dict]:
+    """The seals accepted amendments replaced, oldest first, each checked against its revision
+    (two queries however many): ``version`` (the number people see), ``digest``, ``valid``,
+    and the ``amendment`` that replaced it."""
+    accepted = list(
+        order.amendments.filter(state=Amendment.State.ACCEPTED)
+        .select_related("decided_by")
+        .order_by("decided_at", "pk")
+    )
+    revisions = {
+        r.version: r
+        for r in Revision.objects.filter(
+            order=order, version__in=[a.previous_agreed_version for a in accepted]
+        )
+    }
+    seals = []
+    for amendment in accepted:
+        revision = revisions.get(amendment.previous_agreed_version)
+        seals.append(
+            {
+                "version": revision.terms_version if revision else None,
+                "digest": amendment.previous_digest,
+                "valid": revision is not None
+                and order_terms.digest(revision.terms) == amendment.previous_digest,
+                "amendment": amendment,
+            }
+        )
+    return seals

@@ -20,6 +20,8 @@ from payments.models import Payment
 from payments.tests.factories import pay, set_bank_details
 from rfq.models import RFQ, Quotation
 from rfq.tests.factories import QuotationFactory, RFQFactory
+from shipments.models import Shipment, ShipmentDocument
+from shipments.tests.factories import pdf, ready_order, ship
 
 User = get_user_model()
 buyer = User.objects.get(username="buyer")
@@ -38,6 +40,8 @@ for status in (
     make_order(buyer=buyer, seller=seller, status=status, product=product)
 paid = Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT).order_by("pk").first()
 pay(paid, buyer, "100.00", key="schemathesis-seed-1")
+shipping = ready_order(buyer=buyer, seller=seller, product=product)
+ship(shipping, seller, "400", documents={"commercial_invoice": pdf()})
 rfq = RFQFactory(
     buyer_company=buyer.company, created_by=buyer, category=product.category, currency="USD"
 )
@@ -52,6 +56,8 @@ ids = {
     "quotation_id": list(Quotation.objects.values_list("pk", flat=True)),
     "payment_id": list(Payment.objects.values_list("pk", flat=True)),
     "notification_id": list(Notification.objects.values_list("pk", flat=True)),
+    "shipment_id": list(Shipment.objects.values_list("pk", flat=True)),
+    "document_id": list(ShipmentDocument.objects.values_list("pk", flat=True)),
     "version": sorted(set(Revision.objects.values_list("version", flat=True))),
     "product_id": list(
         Product.objects.filter(seller=seller.company).values_list("pk", flat=True)[:5]

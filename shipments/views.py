@@ -14,7 +14,7 @@ from accounts.models import Side
 from common.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from common.files import private_file_response
 from common.views import posted_version
-from orders.selectors import side_of
+from orders.selectors import order_get_for_user, side_of
 from shipments import selectors, services
 from shipments.models import DocumentKind
 
@@ -37,11 +37,19 @@ def _posted_lines(post, order) -> list[dict]:
 def shipment_new(request, order_id: int):
     """Mark a shipment (seller): the goods and quantities, the carriage and the documents."""
     try:
-        order, shipments = selectors.order_shipments_for_user(user=request.user, order_id=order_id)
+        order = order_get_for_user(user=request.user, order_id=order_id)
     except NotFound:
         raise Http404 from None
     if side_of(request.user, order) != Side.SELLER:
         raise PermissionDenied
+    panel = selectors.shipment_panel(user=request.user, order=order)
+    if panel is None or not panel.can_ship:
+        messages.info(
+            request,
+            _("The order is %(status)s: nothing can be shipped now.")
+            % {"status": order.get_status_display()},
+        )
+        return redirect(_order_page(order.pk))
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
@@ -79,14 +87,13 @@ def shipment_new(request, order_id: int):
         else:
             messages.success(request, _("The shipment is recorded; the buyer has been told."))
             return redirect(_order_page(order.pk))
-    progress = selectors.progress_of(order, shipments)
     rows = [
         (
             row,
             posted.get(f"quantity-{row.line.pk}", "") if posted else "",
             errors.get("line", {}).get(row.line.pk, {}).get("quantity", []),
         )
-        for row in progress
+        for row in panel.progress
     ]
     context = {
         "order": order,
@@ -94,7 +101,6 @@ def shipment_new(request, order_id: int):
         "errors": errors,
         "posted": posted,
         "documents": DocumentKind.choices,
-        "nothing_left": not any(row.left for row in progress),
     }
     return render(request, "shipments/new.html", context, status=400 if errors else 200)
 

@@ -24,3 +24,9 @@ def amendment_panel(context, order, side):
         # The outcome of the last amendment request (base.html leaves these to this panel).
         "notes": [m for m in context.get("messages") or () if "amendment" in m.tags],
     }
+
+
+@register.inclusion_tag("orders/_seals_replaced.html")
+def seals_replaced(order):
+    """The earlier seals of an amended order, each still checked against its revision."""
+    return {"seals": amendments.seals_replaced(order) if order.agreed_digest else []}

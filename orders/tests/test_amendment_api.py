@@ -27,6 +27,16 @@ def _propose_body(order, **extra):
     return {"version": order.version, "reason": "More bottles", "lines": lines, **extra}
 
 
+def _proposed(order, seller) -> Amendment:
+    return amendments.amendment_propose(
+        order_id=order.pk,
+        actor=seller,
+        version=order.version,
+        values=_propose_body(order),
+        reason="More",
+    )
+
+
 def test_a_party_proposes_and_the_other_side_sees_what_it_may_do(api_as, agreed, buyer, seller):
     response = api_as(seller).post(_url(agreed), _propose_body(agreed), format="json")
 
@@ -69,13 +79,7 @@ def test_accepting_through_the_api_gives_the_order_a_new_seal(api_as, agreed, bu
 
 
 def test_a_stale_answer_is_a_conflict_with_the_current_version(api_as, agreed, buyer, seller):
-    amendment = amendments.amendment_propose(
-        order_id=agreed.pk,
-        actor=seller,
-        version=agreed.version,
-        values=_propose_body(agreed),
-        reason="More",
-    )
+    amendment = _proposed(agreed, seller)
 
     response = api_as(buyer).post(
         _url(agreed, amendment, "reject"), {"version": agreed.version}, format="json"
@@ -87,13 +91,7 @@ def test_a_stale_answer_is_a_conflict_with_the_current_version(api_as, agreed, b
 
 
 def test_the_proposer_answering_is_forbidden(api_as, agreed, seller):
-    amendment = amendments.amendment_propose(
-        order_id=agreed.pk,
-        actor=seller,
-        version=agreed.version,
-        values=_propose_body(agreed),
-        reason="More",
-    )
+    amendment = _proposed(agreed, seller)
 
     response = api_as(seller).post(
         _url(agreed, amendment, "accept"), {"version": agreed.version + 1}, format="json"
@@ -103,13 +101,7 @@ def test_the_proposer_answering_is_forbidden(api_as, agreed, seller):
 
 
 def test_the_proposer_withdraws_through_the_api(api_as, agreed, seller):
-    amendment = amendments.amendment_propose(
-        order_id=agreed.pk,
-        actor=seller,
-        version=agreed.version,
-        values=_propose_body(agreed),
-        reason="More",
-    )
+    amendment = _proposed(agreed, seller)
 
     response = api_as(seller).post(
         _url(agreed, amendment, "withdraw"), {"version": agreed.version + 1}, format="json"
@@ -130,13 +122,7 @@ def test_a_proposal_with_bad_input_gets_field_errors(api_as, agreed, seller):
 
 
 def test_outsiders_get_404_on_every_amendment_endpoint(api_as, agreed, seller, other_buyer):
-    amendment = amendments.amendment_propose(
-        order_id=agreed.pk,
-        actor=seller,
-        version=agreed.version,
-        values=_propose_body(agreed),
-        reason="More",
-    )
+    amendment = _proposed(agreed, seller)
     client = api_as(other_buyer)
 
     assert client.get(_url(agreed)).status_code == 404

@@ -208,3 +208,19 @@ def test_the_workspace_costs_the_same_however_many_amendments_the_order_had(
         client.get(_workspace(agreed))
 
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_the_order_page_shows_the_seal_an_amendment_replaced_as_still_valid(
+    client, agreed, buyer, seller
+):
+    amendment = _propose(agreed, seller)
+    amendments.amendment_accept(
+        order_id=agreed.pk, amendment_id=amendment.pk, actor=buyer, version=agreed.version + 1
+    )
+    client.force_login(buyer)
+
+    content = client.get(f"/orders/{agreed.pk}/").content.decode()
+
+    assert agreed.agreed_digest in content
+    assert "Its revision still matches this seal." in content
+    assert "The agreed version and the current terms match the seal." in content

@@ -105,7 +105,12 @@ def test_the_seal_an_accepted_amendment_replaced_stays_verifiable(agreed, buyer,
     )
     amendment.refresh_from_db()
 
-    assert amendments.amendment_previous_seal_check(amendment) is True
+    [seal] = amendments.seals_replaced(_fresh(agreed))
+    assert (seal["digest"], seal["valid"], seal["amendment"]) == (
+        agreed.agreed_digest,
+        True,
+        amendment,
+    )
     old = agreed.revisions.get(version=amendment.previous_agreed_version)
     assert order_terms.digest(old.terms) == agreed.agreed_digest
 

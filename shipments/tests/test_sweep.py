@@ -181,3 +181,20 @@ def test_the_advance_notices_of_a_batch_cost_the_same_for_2_or_12_shipments(buye
             )
     assert costs[0] == costs[1]
     assert Notification.objects.filter(kind=Kind.SHIPMENT_RECEIPT_NOTICE).count() == 2 + 12
+
+
+def test_a_deemed_receipt_tells_both_sides_and_the_chat(
+    shipped, buyer, seller, django_capture_on_commit_callbacks
+):
+    from chat.models import Message as ChatMessage
+
+    sweep(NOTICE_DAY, django_capture_on_commit_callbacks)
+    sweep(DEEMED_DAY, django_capture_on_commit_callbacks)
+
+    told = Notification.objects.filter(kind=Kind.SHIPMENT_RECEIVED)
+    assert {n.user for n in told} == {buyer, seller}
+    assert {n.body for n in told} == {
+        "Deemed received: the buyer did not confirm its receipt in time."
+    }
+    line = ChatMessage.objects.filter(negotiation=shipped.order.negotiation_id).latest("pk")
+    assert line.body == ("Shipment 1 is deemed received: its receipt was not confirmed in time.")

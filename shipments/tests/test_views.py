@@ -205,3 +205,13 @@ def test_the_shipping_panel_reads_shipments_lines_and_documents_in_three_queries
         client.get(order_page(order))
     shipment_queries = [q["sql"] for q in queries if "shipments_" in q["sql"]]
     assert len(shipment_queries) == 3
+
+
+def test_the_form_sends_the_seller_back_when_nothing_can_be_shipped(client, order, seller):
+    ship(order, seller, "1000")
+    client.force_login(seller)
+
+    response = client.get(new_page(order), follow=True)
+
+    assert response.redirect_chain[-1][0].endswith("#shipments")
+    assert "nothing can be shipped now" in response.content.decode()
