@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from browser_tests.test_negotiation import fill_shipping_payment_and_contacts
 from inquiries.tests.factories import InquiryFactory
 from orders.models import Order, OrderStatus
-from orders.services import order_record_initial_payment
+from orders.services import order_record_payment
 from orders.tests.factories import make_order
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -233,7 +233,9 @@ def test_the_first_version_the_buyer_sees_is_version_one_and_a_payment_keeps_it(
     page = open_workspace(page_for, buyer, order)
     expect(page.locator(".loi-version")).to_have_text("Version 1")
 
-    order_record_initial_payment(order_id=order.pk, amount="1545.00")
+    order_record_payment(
+        order_id=order.pk, data={}, overdue=False, initial_paid=True, fully_paid=False
+    )
     page.reload()
 
     expect(page.locator(".loi-version")).to_have_text("Version 1")

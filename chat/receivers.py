@@ -56,9 +56,11 @@ def system_text(event) -> str:
         ),
         "agreed": _("Both parties confirmed version %(version)s: awaiting payment."),
         "cancelled": _("%(side)s cancelled: %(reason)s"),
-        "payment_recorded": _("Initial payment received (%(amount)s)."),
+        "payment_recorded": _("An instalment is paid (%(amount)s received)."),
         "paid": _("Paid in full (%(amount)s)."),
-        "overdue": _("The payment is overdue."),
+        "overdue": _("An instalment is overdue."),
+        "ready_to_ship": _("Everything due before shipment is paid: the seller may ship."),
+        "refund_owed": _("A refund of %(amount)s is owed to the buyer."),
         "shipped": _("Seller shipped shipment %(shipment)s on %(ship_date)s: %(goods)s (%(how)s)."),
         "received": _("Buyer confirmed the receipt of shipment %(shipment)s."),
         "deemed_received": _(

@@ -106,7 +106,7 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
                 company_id=company_id,
                 kind=Kind.ORDER_OVERDUE,
                 title=title,
-                body=_("The payment deadline has passed without full payment."),
+                body=_("An instalment is past its due date and not paid in full."),
                 url=reverse("payments:order", args=[order.pk]),
                 order_id=order.pk,
             )

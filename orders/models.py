@@ -19,7 +19,6 @@ class OrderStatus(models.TextChoices):
     SELLER_CONFIRMED = "seller_confirmed", _("Confirmed by seller")
     BUYER_CONFIRMED = "buyer_confirmed", _("Confirmed by buyer")
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
-    PAID = "paid", _("Paid")
     READY_TO_SHIP = "ready_to_ship", _("Ready to ship")
     PARTLY_SHIPPED = "partly_shipped", _("Partly shipped")
     SHIPPED = "shipped", _("Shipped")
@@ -61,7 +60,13 @@ class PaymentMethod(models.TextChoices):
 
 class BalanceDue(models.TextChoices):
     BEFORE_SHIPMENT = "before_shipment", _("before shipment")
+    AFTER_SHIPMENT = "after_shipment", _("after shipment")
     AFTER_DELIVERY = "after_delivery", _("after delivery")
+
+    @classmethod
+    def counted_from_event(cls) -> tuple[str, ...]:
+        """The choices whose balance falls due N days (``balance_due_days``) after an event."""
+        return (cls.AFTER_SHIPMENT, cls.AFTER_DELIVERY)
 
 
 # What the business allows: a year to pay, two years to deliver.
@@ -76,7 +81,14 @@ class Order(models.Model):
     status and version (see orders/services.py), so no change is ever based on unseen terms.
     """
 
-    CONFIRMED_BY_BOTH_STATES = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
+    CONFIRMED_BY_BOTH_STATES = (
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.READY_TO_SHIP,
+        OrderStatus.PARTLY_SHIPPED,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.COMPLETED,
+    )
     OPEN_STATES = (OrderStatus.DRAFT, OrderStatus.SELLER_CONFIRMED, OrderStatus.BUYER_CONFIRMED)
 
     negotiation = models.OneToOneField(Negotiation, on_delete=models.PROTECT, related_name="order")
@@ -135,6 +147,13 @@ class Order(models.Model):
     balance_due = models.CharField(
         _("balance due"), max_length=20, choices=BalanceDue.choices, blank=True
     )
+    # With the balance due after shipment or after delivery: how many days after that event.
+    balance_due_days = models.PositiveIntegerField(
+        _("balance due (days after the event)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_PAYMENT_DEADLINE_DAYS)],
+    )
     payment_deadline_days = models.PositiveIntegerField(
         _("payment deadline (days after both confirm)"),
         null=True,
@@ -188,7 +207,17 @@ class Order(models.Model):
                 name="order_initial_payment_percent_range",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=("awaiting_payment", "paid")) | ~Q(agreed_digest=""),
+                condition=~Q(
+                    status__in=(
+                        "awaiting_payment",
+                        "ready_to_ship",
+                        "partly_shipped",
+                        "shipped",
+                        "delivered",
+                        "completed",
+                    )
+                )
+                | ~Q(agreed_digest=""),
                 name="order_agreed_is_sealed",
             ),
         ]

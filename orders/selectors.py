@@ -202,7 +202,11 @@ INBOX_STATES = (
     OrderStatus.SELLER_CONFIRMED,
     OrderStatus.BUYER_CONFIRMED,
     OrderStatus.AWAITING_PAYMENT,
-    OrderStatus.PAID,
+    OrderStatus.READY_TO_SHIP,
+    OrderStatus.PARTLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
     OrderStatus.CANCELLED,
 )
 

@@ -1,10 +1,12 @@
 """Writes to orders: the letter-of-intent state machine, in one place.
 
-States: draft -> seller_confirmed / buyer_confirmed -> awaiting_payment -> paid, and cancelled
-from any state before awaiting_payment. ``TRANSITIONS`` says, for each action, from which state
-which side may act and where that leads. Every write is one conditional UPDATE filtered on the
-order id, the expected state and the version the caller saw, bumping the version; zero rows
-changed means somebody else got there first (StaleVersion), and nothing changes.
+States: draft -> seller_confirmed / buyer_confirmed -> awaiting_payment -> ready_to_ship (what
+is due before shipment paid) -> shipped -> delivered -> completed, and cancelled from any state
+before awaiting_payment (after it, only the seller, for non-payment). ``TRANSITIONS`` says,
+for each action, from which state which side may act and where that leads. Every write is one
+conditional UPDATE filtered on the order id, the expected state and the version the caller saw,
+bumping the version; zero rows changed means somebody else got there first (StaleVersion), and
+nothing changes.
 """
 
 import datetime
@@ -21,20 +23,23 @@ from catalog.models import Product
 from common.errors import InvalidTransition, NotAllowed, StaleVersion, ValidationFailed
 from inquiries.models import Negotiation
 from orders import selectors
+from orders import signals as order_signals
 from orders import terms as order_terms
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus, Revision
 
 SYSTEM = "system"
 S = OrderStatus
-
-# The agreed states whose terms both parties may still amend by consent (issue 13 point 6).
-AMENDABLE = (
+# Agreed and not yet completed: instalments may be paid or fall overdue.
+PAYING_STATES = (
     S.AWAITING_PAYMENT,
     S.READY_TO_SHIP,
     S.PARTLY_SHIPPED,
     S.SHIPPED,
     S.DELIVERED,
 )
+
+# The agreed states whose terms both parties may still amend by consent (issue 13 point 6).
+AMENDABLE = PAYING_STATES
 AMENDMENT_ACTIONS = (
     "propose_amendment",
     "accept_amendment",
@@ -61,11 +66,6 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
         S.SELLER_CONFIRMED: {Side.BUYER: S.CANCELLED, Side.SELLER: S.CANCELLED},
         S.BUYER_CONFIRMED: {Side.BUYER: S.CANCELLED, Side.SELLER: S.CANCELLED},
     },
-    "record_initial_payment": {S.AWAITING_PAYMENT: {SYSTEM: S.AWAITING_PAYMENT}},
-    "mark_paid": {S.AWAITING_PAYMENT: {SYSTEM: S.PAID}},
-    "mark_overdue": {S.AWAITING_PAYMENT: {SYSTEM: S.AWAITING_PAYMENT}},
-    # Only once the payment is overdue (order_cancel_overdue checks overdue_at).
-    "cancel_overdue": {S.AWAITING_PAYMENT: {Side.SELLER: S.CANCELLED}},
     # Everything ordered was received and every instalment is paid.
     "complete": {S.DELIVERED: {SYSTEM: S.COMPLETED}},
     # Issue 13 points 4-5 (i13-ship): shipments and receipts. shipments.services decides which
@@ -90,25 +90,23 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
         action: {state: {Side.BUYER: state, Side.SELLER: state} for state in AMENDABLE}
         for action in AMENDMENT_ACTIONS
     },
+    # Issue 13 points 1-3 (i13-pay): the payment schedule. Payments may come in, and an
+    # instalment fall overdue, in every state from agreement until completion.
+    "record_payment": {state: {SYSTEM: state} for state in PAYING_STATES},
+    "mark_ready_to_ship": {S.AWAITING_PAYMENT: {SYSTEM: S.READY_TO_SHIP}},
+    "mark_overdue": {state: {SYSTEM: state} for state in PAYING_STATES},
+    # Only while an instalment is overdue (order.overdue_at, kept by payments).
+    "cancel_overdue": {state: {Side.SELLER: S.CANCELLED} for state in PAYING_STATES},
 }
 
 CONFIRMED_BY = {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED}
 
 
-def _overdue_unmarked(order: Order) -> str:
-    if order.overdue_at is not None:
-        return "The order is already marked overdue."
-    if order.payment_due_at is None or order.payment_due_at > timezone.now():
-        return "The payment is not due yet."
-    return ""
-
-
 # Conditions beyond the state table: action -> check(order) giving the refusal, or "".
 GUARDS = {
     "cancel_overdue": lambda order: (
-        "" if order.overdue_at else "The payment is not overdue yet: the order cannot be cancelled."
+        "" if order.overdue_at else "No payment is overdue: the order cannot be cancelled."
     ),
-    "mark_overdue": _overdue_unmarked,
 }
 
 # Sent after the transaction that recorded the event commits; chat, notifications and
@@ -502,6 +500,9 @@ def order_confirm(*, order_id: int, actor, version: int, values: dict | None = N
         data=data,
         now=now,
     )
+    if target == S.AWAITING_PAYMENT:
+        order_signals.order_agreed.send(sender=Order, order=order)
+        order.refresh_from_db(fields=["status", "version", "updated_at"])
     return order
 
 
@@ -513,7 +514,9 @@ def order_cancel(*, order_id: int, actor, version: int, reason: str) -> Order:
 
 @transaction.atomic
 def order_cancel_overdue(*, order_id: int, actor, version: int, reason: str) -> Order:
-    """awaiting_payment -> cancelled: the seller cancels once the payment is overdue."""
+    """awaiting_payment .. delivered -> cancelled: the seller cancels while an instalment is
+    overdue. payments.services.order_cancel_for_non_payment calls it and records any refund
+    owed in the same transaction; interfaces call that one."""
     return _cancel(
         order_id=order_id, actor=actor, version=version, reason=reason, action="cancel_overdue"
     )
@@ -539,33 +542,47 @@ def _cancel(*, order_id: int, actor, version: int, reason: str, action: str) -> 
     return order
 
 
-def _system_transition(order_id: int, action: str, event_type: str, data: dict, stamp: str):
+def _system_transition(order_id: int, action: str, event_type: str, data: dict, stamp: str | None):
     """A transition the system makes (payments, the overdue sweep); ``stamp`` gets the time."""
     order = Order.objects.select_related("negotiation").get(pk=order_id)
     target = _target(order, action, SYSTEM)
     now = timezone.now()
-    order = _apply(order, version=order.version, target=target, now=now, **{stamp: now})
+    order = _apply(
+        order, version=order.version, target=target, now=now, **({stamp: now} if stamp else {})
+    )
     _record(order, type=event_type, data=data, now=now)
     return order
 
 
 @transaction.atomic
-def order_record_initial_payment(*, order_id: int, amount: str) -> Order:
-    """awaiting_payment -> awaiting_payment: received payments now cover the initial payment."""
-    return _system_transition(
-        order_id,
-        "record_initial_payment",
-        OrderEvent.Type.PAYMENT_RECORDED,
-        {"amount": amount},
-        stamp="initial_paid_at",
-    )
+def order_record_payment(
+    *, order_id: int, data: dict, overdue: bool, initial_paid: bool, fully_paid: bool
+) -> Order:
+    """Self-loop on the paying states: an instalment was paid in full (payments decides).
+
+    ``overdue`` says whether an instalment is still overdue (the cancel rule reads it),
+    ``initial_paid`` whether the initial payment is covered, ``fully_paid`` whether every
+    instalment is; the event is 'paid' when everything is.
+    """
+    order = Order.objects.select_related("negotiation").get(pk=order_id)
+    target = _target(order, "record_payment", SYSTEM)
+    now = timezone.now()
+    fields = {
+        "overdue_at": order.overdue_at if overdue else None,
+        "initial_paid_at": (order.initial_paid_at or now) if initial_paid else None,
+        "paid_at": (order.paid_at or now) if fully_paid else None,
+    }
+    order = _apply(order, version=order.version, target=target, now=now, **fields)
+    event_type = OrderEvent.Type.PAID if fully_paid else OrderEvent.Type.PAYMENT_RECORDED
+    _record(order, type=event_type, data=data, now=now)
+    return order
 
 
 @transaction.atomic
-def order_mark_paid(*, order_id: int, amount: str) -> Order:
-    """awaiting_payment -> paid: received payments cover the total."""
+def order_mark_ready_to_ship(*, order_id: int) -> Order:
+    """awaiting_payment -> ready_to_ship: what is due before shipment is paid (or nothing is)."""
     return _system_transition(
-        order_id, "mark_paid", OrderEvent.Type.PAID, {"amount": amount}, stamp="paid_at"
+        order_id, "mark_ready_to_ship", OrderEvent.Type.READY_TO_SHIP, {}, stamp=None
     )
 
 
@@ -578,11 +595,17 @@ def order_mark_completed(*, order_id: int) -> Order:
 
 
 @transaction.atomic
-def order_mark_overdue(*, order_id: int) -> Order:
-    """awaiting_payment, past the payment deadline: flagged overdue (once)."""
-    return _system_transition(
-        order_id, "mark_overdue", OrderEvent.Type.OVERDUE, {}, stamp="overdue_at"
+def order_mark_overdue(*, order_id: int, data: dict) -> Order:
+    """Self-loop on the paying states: an instalment fell overdue (payments decides which and
+    when). ``overdue_at`` keeps the first time one did, until no instalment is overdue."""
+    order = Order.objects.select_related("negotiation").get(pk=order_id)
+    target = _target(order, "mark_overdue", SYSTEM)
+    now = timezone.now()
+    order = _apply(
+        order, version=order.version, target=target, now=now, overdue_at=order.overdue_at or now
     )
+    _record(order, type=OrderEvent.Type.OVERDUE, data=data, now=now)
+    return order
 
 
 def order_transition_check(*, order: Order, actor, version: int, action: str) -> str:
@@ -622,3 +645,11 @@ def order_record_receipt(*, order: Order, actor, version: int, complete: bool, d
     if complete:
         _record(order, type=OrderEvent.Type.DELIVERED, data={}, now=now)
     return order
+
+
+@transaction.atomic
+def order_note_refund_owed(*, order_id: int, data: dict) -> OrderEvent:
+    """Records that money is owed back to the buyer (payments keeps the refund itself): an
+    event both sides see, with no change of state or version."""
+    order = Order.objects.get(pk=order_id)
+    return _record(order, type=OrderEvent.Type.REFUND_OWED, data=data, now=timezone.now())

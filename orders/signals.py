@@ -16,3 +16,8 @@ goods_received = django.dispatch.Signal()
 # Both parties consented to an amendment of the agreed terms; the order row already carries the
 # new terms. Keyword arguments: order, previous_total (Decimal, in order.currency).
 order_amended = django.dispatch.Signal()
+
+# Both parties confirmed: the order is sealed and awaiting payment (i13-pay: payments builds the
+# instalments here, and moves the order on when nothing is due before shipment).
+# Keyword arguments: order.
+order_agreed = django.dispatch.Signal()

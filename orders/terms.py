@@ -40,6 +40,7 @@ MODULE_FIELDS = {
         "payment_method",
         "initial_payment_percent",
         "balance_due",
+        "balance_due_days",
         "payment_deadline_days",
     ),
     "contacts": (
@@ -81,6 +82,7 @@ FIELD_LABELS = {
     "payment_method": _("payment method"),
     "initial_payment_percent": _("initial payment"),
     "balance_due": _("balance due"),
+    "balance_due_days": _("days until the balance is due"),
     "payment_deadline_days": _("payment deadline"),
     "buyer_contact_name": _("buyer contact name"),
     "buyer_contact_email": _("buyer contact e-mail"),
@@ -159,6 +161,9 @@ def clean(data: dict) -> dict:
     if any(line_errors):
         errors["lines"] = line_errors
     cleaned["lines"] = lines
+    if not balance_counts_days(cleaned):
+        # The day count belongs to "N days after shipment / delivery" only.
+        cleaned["balance_due_days"] = None
     if not errors:
         errors = _total_errors(cleaned)
     if errors:
@@ -281,7 +286,19 @@ def required_fields(terms: dict) -> dict[str, list[str]]:
     # With everything paid up front there is no balance, so no term for it.
     if terms.get("initial_payment_percent") != 100:
         payment.insert(3, "balance_due")
+        if balance_counts_days(terms):
+            payment.insert(4, "balance_due_days")
     return {"shipping": shipping, "payment": payment, "contacts": list(MODULE_FIELDS["contacts"])}
+
+
+def balance_counts_days(terms: dict) -> bool:
+    """The balance falls due N days after shipment or delivery (``balance_due_days`` is N)."""
+    from orders.models import BalanceDue
+
+    return (
+        terms.get("initial_payment_percent") != 100
+        and terms.get("balance_due") in BalanceDue.counted_from_event()
+    )
 
 
 def completion(terms: dict) -> Completion:
@@ -345,6 +362,10 @@ def canonical(terms: dict) -> dict:
     document = {"product": {"lines": lines}}
     for module, names in MODULE_FIELDS.items():
         document[module] = {name: _json_value(terms.get(name)) for name in names}
+    if document["payment"]["balance_due_days"] is None:
+        # Added with issue 13: left out when unused, so that the documents (and digests) of
+        # orders sealed before it stay the same.
+        del document["payment"]["balance_due_days"]
     t = totals(terms)
     document["totals"] = {
         "currency": currency,

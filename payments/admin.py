@@ -1,6 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from payments.models import BankAccount, BankAccountChange, Payment, PaymentPlan, Reminder
+from common.errors import DomainError
+from orders.admin import ImmutableAdmin
+from payments import services
+from payments.models import (
+    BankAccount,
+    BankAccountChange,
+    Instalment,
+    Payment,
+    PaymentPlan,
+    Refund,
+    Reminder,
+)
 
 
 @admin.register(BankAccount)
@@ -48,7 +60,13 @@ class PaymentPlanAdmin(admin.ModelAdmin):
     list_display = ("order", "created_at", "next_reminder_at", "next_manual_reminder_at")
     list_select_related = ("order",)
     raw_id_fields = ("order",)
-    readonly_fields = ("bank_details", "created_at", "next_reminder_at")
+    readonly_fields = (
+        "bank_details",
+        "created_at",
+        "next_reminder_at",
+        "shipped_on",
+        "received_on",
+    )
 
 
 @admin.register(Reminder)
@@ -56,5 +74,38 @@ class ReminderAdmin(admin.ModelAdmin):
     list_display = ("order", "kind", "due_on", "claimed_at", "skipped")
     list_filter = ("kind", "skipped")
     list_select_related = ("order",)
-    raw_id_fields = ("order", "requested_by")
+    raw_id_fields = ("order", "instalment", "requested_by")
     readonly_fields = ("claimed_at", "created_at")
+
+
+@admin.register(Instalment)
+class InstalmentAdmin(ImmutableAdmin):
+    """Read-only: payments.services computes the instalments from the terms and payments."""
+
+    list_display = ("order", "kind", "amount", "currency", "due_at", "paid_amount", "state")
+    list_filter = ("state", "kind", "due_event")
+    list_select_related = ("order",)
+    raw_id_fields = ("order",)
+
+
+@admin.register(Refund)
+class RefundAdmin(ImmutableAdmin):
+    """Read-only, but for the action that marks owed refunds refunded (through the service)."""
+
+    list_display = ("order", "amount", "currency", "state", "reason", "created_at", "marked_by")
+    list_filter = ("state", "reason")
+    list_select_related = ("order", "marked_by")
+    raw_id_fields = ("order", "marked_by")
+    actions = ("mark_refunded",)
+
+    @admin.action(description=_("Mark the selected refunds refunded"))
+    def mark_refunded(self, request, queryset):
+        done = 0
+        for refund in queryset:
+            try:
+                services.refund_mark_refunded(refund_id=refund.pk, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{refund}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, _("%(n)d refunds marked refunded.") % {"n": done})

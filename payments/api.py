@@ -115,6 +115,34 @@ class ReminderApi(APIView):
         return Response({"reminder_id": reminder.pk}, status=status.HTTP_202_ACCEPTED)
 
 
+class CancelForNonPaymentApi(APIView):
+    @extend_schema(
+        summary="Cancel for non-payment (seller; only while an instalment is overdue)",
+        description="Money already received is recorded as a refund owed to the buyer, in the "
+        "same transaction. Answers the order's payment summary, with the refund.",
+        request=s.CancelForNonPaymentInputSerializer,
+        responses={200: s.SummarySerializer, 403: FORBIDDEN, 409: CONFLICT},
+    )
+    def post(self, request, order_id: int):
+        data = _valid(s.CancelForNonPaymentInputSerializer, request)
+        services.order_cancel_for_non_payment(
+            order_id=order_id, actor=request.user, version=data["version"], reason=data["reason"]
+        )
+        summary = selectors.payment_summary_for_user(user=request.user, order_id=order_id)
+        return Response(s.SummarySerializer(summary).data)
+
+
+class RefundDoneApi(APIView):
+    @extend_schema(
+        summary="Mark an owed refund refunded (seller)",
+        request=None,
+        responses={200: s.RefundSerializer, 403: FORBIDDEN, 409: CONFLICT},
+    )
+    def post(self, request, refund_id: int):
+        refund = services.refund_mark_refunded(refund_id=refund_id, actor=request.user)
+        return Response(s.RefundSerializer(refund).data)
+
+
 urlpatterns = [
     path("orders/<int:order_id>/payments/", OrderPaymentsApi.as_view(), name="api-order-payments"),
     path(
@@ -126,4 +154,10 @@ urlpatterns = [
         "payments/<int:payment_id>/reject/", PaymentRejectApi.as_view(), name="api-payment-reject"
     ),
     path("orders/<int:order_id>/reminders/", ReminderApi.as_view(), name="api-order-reminders"),
+    path(
+        "orders/<int:order_id>/cancel-for-non-payment/",
+        CancelForNonPaymentApi.as_view(),
+        name="api-order-cancel-for-non-payment",
+    ),
+    path("refunds/<int:refund_id>/refunded/", RefundDoneApi.as_view(), name="api-refund-done"),
 ]

@@ -5,13 +5,18 @@ class PaymentsConfig(AppConfig):
     name = "payments"
 
     def ready(self):
+        from orders import signals
         from orders.services import order_event_recorded
         from payments import receivers
 
-        order_event_recorded.connect(
-            receivers.snapshot_bank_details_on_agreement,
-            dispatch_uid="payments.snapshot_bank_details_on_agreement",
-        )
+        # Inside the orders' transactions: the schedule commits or rolls back with them.
+        for signal, receiver in (
+            (signals.order_agreed, receivers.start_schedule_on_agreement),
+            (signals.goods_shipped, receivers.date_balance_on_shipment),
+            (signals.goods_received, receivers.date_balance_on_delivery),
+            (signals.order_amended, receivers.recompute_schedule_on_amendment),
+        ):
+            signal.connect(receiver, dispatch_uid=f"payments.{receiver.__name__}")
         order_event_recorded.connect(
             receivers.stop_reminders_when_settled,
             dispatch_uid="payments.stop_reminders_when_settled",

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company
@@ -64,6 +66,10 @@ class PaymentPlan(models.Model):
     # reminder). While a batch holds the order it is the batch's lease instead: the time after
     # which the sweep takes the order again, because that batch was lost or its worker died.
     next_reminder_at = models.DateTimeField(null=True, blank=True)
+    # The events a balance may fall due after (orders.signals.goods_shipped / goods_received):
+    # the first shipment's ship date, and the day everything ordered was received.
+    shipped_on = models.DateField(null=True, blank=True)
+    received_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -76,6 +82,115 @@ class PaymentPlan(models.Model):
 
     def __str__(self):
         return f"{self.order} payment plan"
+
+
+class InstalmentKind(models.TextChoices):
+    INITIAL = "initial", _("Initial payment")
+    BALANCE = "balance", _("Balance")
+
+
+class InstalmentState(models.TextChoices):
+    PENDING = "pending", _("Pending")  # its event has not happened: no due date yet
+    DUE = "due", _("Due")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Instalment(models.Model):
+    """One part of an order's payment schedule, computed from the agreed terms by
+    payments.services (never edited by hand): the initial payment and the balance.
+
+    ``paid_amount`` is the received money allotted to it, earliest instalment first;
+    ``due_at`` is set when its event happens (agreement, shipment, delivery).
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="instalments")
+    kind = models.CharField(_("instalment"), max_length=10, choices=InstalmentKind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    # The balance's event (orders.models.BalanceDue), or "agreement" for the initial payment.
+    due_event = models.CharField(max_length=20)
+    due_days = models.PositiveIntegerField(default=0)
+    before_shipment = models.BooleanField(default=True)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=4)
+    currency = models.CharField(_("currency"), max_length=3)
+    due_from = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    paid_amount = models.DecimalField(
+        _("paid"), max_digits=18, decimal_places=4, default=Decimal(0)
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=InstalmentState.choices,
+        default=InstalmentState.PENDING,
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind"], name="instalment_order_kind_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="instalment_amount_valid"),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=F("amount")),
+                name="instalment_paid_amount_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=InstalmentState.values), name="instalment_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.kind}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid_amount
+
+    @property
+    def is_paid(self) -> bool:
+        return self.state == InstalmentState.PAID
+
+
+class RefundState(models.TextChoices):
+    OWED = "owed", _("Owed")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class RefundReason(models.TextChoices):
+    CANCELLED = "cancelled", _("Order cancelled for non-payment after money was received")
+    AMENDED = "amended", _("Amendment reduced the total below the amount paid")
+
+
+class Refund(models.Model):
+    """Money the seller owes the buyer back; marked refunded by the seller or staff."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=4)
+    currency = models.CharField(_("currency"), max_length=3)
+    state = models.CharField(
+        _("state"), max_length=10, choices=RefundState.choices, default=RefundState.OWED
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=RefundReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(state__in=RefundState.values), name="refund_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order} refund {self.amount} {self.currency} {self.state}"
 
 
 class PaymentStatus(models.TextChoices):
@@ -134,7 +249,7 @@ class Payment(models.Model):
 
 class ReminderKind(models.TextChoices):
     MANUAL = "manual", _("Reminder from the seller")
-    AFTER_AGREEMENT = "after_agreement", _("One day after agreement")
+    AFTER_AGREEMENT = "after_agreement", _("One day after it became payable")
     BEFORE_DEADLINE = "before_deadline", _("Three days before the deadline")
     DEADLINE = "deadline", _("On the deadline day")
 
@@ -147,6 +262,10 @@ class Reminder(models.Model):
     """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reminders")
+    # The instalment it asks for (null for reminders sent before instalments existed).
+    instalment = models.ForeignKey(
+        Instalment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=20, choices=ReminderKind.choices)
     due_on = models.DateField()
     requested_by = models.ForeignKey(

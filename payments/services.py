@@ -1,7 +1,8 @@
 """Writes of payments, bank details and reminders: the payment rules, in one place.
 
-The order's own transitions (initial payment recorded, paid, overdue) stay in orders/services.py;
-this module decides when they happen and calls them.
+The order's own transitions (payment recorded, ready to ship, overdue, completed, cancelled for
+non-payment) stay in orders/services.py; this module keeps the instalments, decides when those
+transitions happen and calls them.
 """
 
 import datetime
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +22,25 @@ from django.utils.translation import gettext as _
 from accounts.models import Side
 from chat.services import system_message_post
 from common.db import update_returning
-from common.errors import InvalidTransition, NotAllowed, RateLimited, StaleVersion, ValidationFailed
-from common.money import AmountError, format_money, minor_unit_exponent, parse_amount, quantize
+from common.errors import (
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    RateLimited,
+    ValidationFailed,
+)
+from common.money import (
+    AmountError,
+    format_money,
+    minor_unit_exponent,
+    money_string,
+    parse_amount,
+    quantize,
+)
 from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders import services as order_services
+from orders import terms as order_terms
 from orders.models import Order, OrderStatus
 from orders.selectors import order_get_for_user, side_of
 from payments import selectors
@@ -33,9 +48,15 @@ from payments.models import (
     BANK_FIELDS,
     BankAccount,
     BankAccountChange,
+    Instalment,
+    InstalmentKind,
+    InstalmentState,
     Payment,
     PaymentPlan,
     PaymentStatus,
+    Refund,
+    RefundReason,
+    RefundState,
     Reminder,
     ReminderKind,
 )
@@ -119,15 +140,14 @@ def _warn_buyers_of_bank_change(*, company_id: int, changed_at: datetime.datetim
     notifications_send(messages=messages)
 
 
-# --- The payment plan ------------------------------------------------------------------------
+# --- The payment plan and its instalments ----------------------------------------------------
 
 
 def payment_plan_ensure(*, order: Order) -> PaymentPlan:
     """The order's plan, created with the seller's bank details as they stood at agreement.
 
-    Created when the 'agreed' event is recorded; reading the details from the change history
-    as of the agreement makes a late or repeated creation give the same snapshot. The reminder
-    schedule starts with it: the sweep takes the order on its first reminder day.
+    Reading the details from the change history as of the agreement makes a late or repeated
+    creation give the same snapshot.
     """
     plan, _ = PaymentPlan.objects.get_or_create(
         order=order,
@@ -135,17 +155,221 @@ def payment_plan_ensure(*, order: Order) -> PaymentPlan:
             "bank_details": selectors.bank_details_at(
                 company_id=order.negotiation.seller_company_id, moment=order.agreed_at
             ),
-            "next_reminder_at": reminder_next_at(
-                agreed_at=order.agreed_at,
-                due_at=order.payment_due_at,
-                overdue_at=order.overdue_at,
-                now=timezone.now(),
-            )
-            if order.status == OrderStatus.AWAITING_PAYMENT
-            else None,
         },
     )
     return plan
+
+
+@transaction.atomic
+def payment_schedule_start(*, order_id: int) -> Order:
+    """Both sides confirmed (orders.signals.order_agreed): the plan and the instalments of the
+    agreed terms; with nothing due before shipment the order is ready to ship at once."""
+    order, _instalments, _excess = _schedule_update(order_id=order_id, complete=False)
+    return order
+
+
+def _locked_order(order_id: int) -> Order:
+    # Payments, receipts, amendments and cancellations of one order take turns on its row.
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("negotiation")
+        .prefetch_related("lines")
+        .get(pk=order_id)
+    )
+
+
+def _kept(order: Order) -> Decimal:
+    """The received money the seller keeps: received payments less refunds owed or made."""
+    received = Payment.objects.filter(order=order, status=PaymentStatus.RECEIVED).aggregate(
+        total=Coalesce(Sum("amount"), Decimal(0))
+    )["total"]
+    refunded = Refund.objects.filter(order=order).aggregate(
+        total=Coalesce(Sum("amount"), Decimal(0))
+    )["total"]
+    return received - refunded
+
+
+def _schedule_sync(order: Order, *, now: datetime.datetime):
+    """Writes the instalments the order's terms ask for (the order row holds the agreed terms,
+    amended or not), and allots the money kept to them, earliest first: what was paid stays
+    paid. Returns (instalments, their states before, money kept beyond the total)."""
+    plan = payment_plan_ensure(order=order)
+    terms = order_terms.canonical(order_terms.from_order(order))
+    rows = selectors.schedule_for(
+        terms=terms,
+        agreed_at=order.agreed_at,
+        shipped_on=plan.shipped_on,
+        received_on=plan.received_on,
+    )
+    existing = {i.kind: i for i in Instalment.objects.select_for_update().filter(order=order)}
+    before = {kind: i.state for kind, i in existing.items()}
+    remaining = _kept(order)
+    instalments = []
+    for row in rows:
+        instalment = existing.pop(row["kind"], None) or Instalment(order=order)
+        for name, value in row.items():
+            setattr(instalment, name, value)
+        instalment.currency = order.currency
+        instalment.paid_amount = min(remaining, instalment.amount)
+        remaining -= instalment.paid_amount
+        if instalment.paid_amount < instalment.amount:
+            instalment.paid_at = None
+        elif instalment.paid_at is None:
+            instalment.paid_at = now
+        if instalment.due_at is None or instalment.due_at > now:
+            instalment.overdue_at = None
+        instalment.state = selectors.instalment_state(instalment)
+        instalment.save()
+        instalments.append(instalment)
+    if existing:
+        Instalment.objects.filter(pk__in=[i.pk for i in existing.values()]).delete()
+    _reschedule(plan=plan, instalments=instalments, now=now)
+    return instalments, before, max(remaining, Decimal(0))
+
+
+def _reschedule(*, plan: PaymentPlan, instalments: list[Instalment], now) -> None:
+    """The sweep's next moment for the order, never later than it was (a batch holding the
+    order finds its lease moved and leaves the order to the next sweep)."""
+    moment = _next_at(instalments, now=now)
+    if moment is None:
+        return
+    PaymentPlan.objects.filter(pk=plan.pk).update(
+        next_reminder_at=Least(Coalesce("next_reminder_at", Value(moment)), Value(moment))
+    )
+
+
+def _instalment_data(instalments) -> list[dict]:
+    return [
+        {"kind": i.kind, "amount": money_string(i.amount, i.currency), "state": i.state}
+        for i in instalments
+    ]
+
+
+def _schedule_update(*, order_id: int, complete: bool = True):
+    """Brings the instalments up to date and moves the order on: an instalment newly paid (or
+    no longer overdue) is recorded on the order; awaiting payment becomes ready to ship once
+    what is due before shipment is paid; a delivered order is completed once everything is
+    paid (``complete``: not from the receipt itself, which completes the order on its own)."""
+    now = timezone.now()
+    order = _locked_order(order_id)
+    instalments, before, excess = _schedule_sync(order, now=now)
+    if order.status not in order_services.PAYING_STATES:
+        return order, instalments, excess
+    fully_paid = all(i.is_paid for i in instalments)
+    overdue = any(i.state == InstalmentState.OVERDUE for i in instalments)
+    initial_paid = all(i.is_paid for i in instalments if i.kind == InstalmentKind.INITIAL)
+    newly_paid = [
+        i for i in instalments if i.is_paid and before.get(i.kind) != InstalmentState.PAID
+    ]
+    if (
+        newly_paid
+        or (order.overdue_at is not None) != overdue
+        or (order.paid_at is not None) != fully_paid
+    ):
+        received = sum((i.paid_amount for i in instalments), Decimal(0))
+        order = order_services.order_record_payment(
+            order_id=order.pk,
+            data={
+                "amount": money_string(received, order.currency),
+                "paid": [i.kind for i in newly_paid],
+                "instalments": _instalment_data(instalments),
+            },
+            overdue=overdue,
+            initial_paid=initial_paid,
+            fully_paid=fully_paid,
+        )
+    if order.status == OrderStatus.AWAITING_PAYMENT and all(
+        i.is_paid for i in instalments if i.before_shipment
+    ):
+        order = order_services.order_mark_ready_to_ship(order_id=order.pk)
+    if complete and fully_paid and order.status == OrderStatus.DELIVERED:
+        order = order_services.order_mark_completed(order_id=order.pk)
+    return order, instalments, excess
+
+
+@transaction.atomic
+def payment_schedule_event(
+    *, order_id: int, shipped_on: datetime.date | None = None, received_on=None
+) -> None:
+    """A balance's event happened (orders.signals.goods_shipped / goods_received): its due
+    date is set from the first shipment's ship date or the day everything was received.
+    Runs in the shipment's transaction; the order row itself is left to the shipment."""
+    order = _locked_order(order_id)
+    plan = payment_plan_ensure(order=order)
+    fields = {}
+    if shipped_on is not None and plan.shipped_on is None:
+        fields["shipped_on"] = shipped_on
+    if received_on is not None and plan.received_on is None:
+        fields["received_on"] = received_on
+    if not fields:
+        return
+    PaymentPlan.objects.filter(pk=plan.pk).update(**fields)
+    _schedule_sync(order, now=timezone.now())
+
+
+@transaction.atomic
+def payment_schedule_amended(*, order_id: int) -> Refund | None:
+    """The agreed terms were amended (orders.signals.order_amended): the instalments are
+    recomputed keeping what was already paid; money kept beyond the new total is recorded as a
+    refund owed. Runs in the accepting transaction."""
+    order, _instalments, excess = _schedule_update(order_id=order_id)
+    if excess <= 0:
+        return None
+    refund = _refund_owe(order=order, amount=excess, reason=RefundReason.AMENDED)
+    _schedule_update(order_id=order_id)
+    return refund
+
+
+# --- Refunds ---------------------------------------------------------------------------------
+
+
+def _refund_owe(*, order: Order, amount: Decimal, reason: str) -> Refund:
+    refund = Refund.objects.create(
+        order=order, amount=amount, currency=order.currency, reason=reason
+    )
+    order_services.order_note_refund_owed(
+        order_id=order.pk,
+        data={"amount": money_string(amount, order.currency), "reason": reason},
+    )
+    return refund
+
+
+@transaction.atomic
+def order_cancel_for_non_payment(*, order_id: int, actor, version: int, reason: str) -> Order:
+    """The seller cancels while an instalment is overdue (orders' cancel_overdue); money
+    already received is recorded as a refund owed to the buyer, in the same transaction."""
+    # Access first (outsiders learn nothing), then the row lock: a payment being recorded
+    # meanwhile is counted in the refund, or finds the order cancelled.
+    order_get_for_user(user=actor, order_id=order_id)
+    _locked_order(order_id)
+    order = order_services.order_cancel_overdue(
+        order_id=order_id, actor=actor, version=version, reason=reason
+    )
+    kept = _kept(order)
+    if kept > 0:
+        _refund_owe(order=order, amount=kept, reason=RefundReason.CANCELLED)
+    return order
+
+
+@transaction.atomic
+def refund_mark_refunded(*, refund_id: int, actor) -> Refund:
+    """owed -> refunded: the seller (or staff, through the admin) sent the money back."""
+    if actor.is_staff:
+        refund = Refund.objects.select_related("order__negotiation").filter(pk=refund_id).first()
+        if refund is None:
+            raise NotFound(_("No such refund."))
+    else:
+        refund = selectors.refund_get_for_user(user=actor, refund_id=refund_id)
+        if side_of(actor, refund.order) != Side.SELLER:
+            raise NotAllowed(_("Only the seller marks a refund refunded."))
+    now = timezone.now()
+    changed = Refund.objects.filter(pk=refund.pk, state=RefundState.OWED).update(
+        state=RefundState.REFUNDED, marked_by=actor, marked_at=now
+    )
+    if not changed:
+        raise InvalidTransition(_("This refund is already marked refunded."))
+    refund.state, refund.marked_by, refund.marked_at = RefundState.REFUNDED, actor, now
+    return refund
 
 
 def _payable_order(*, order_id: int, actor, side: str) -> Order:
@@ -154,9 +378,12 @@ def _payable_order(*, order_id: int, actor, side: str) -> Order:
         raise NotAllowed(
             _("Only the buyer pays.") if side == Side.BUYER else _("Only the seller may do this.")
         )
-    if order.status != OrderStatus.AWAITING_PAYMENT:
+    # The state is read under the order's row lock: a cancellation or amendment racing this
+    # payment waits for it, or it for them.
+    order = _locked_order(order_id)
+    if order.status not in order_services.PAYING_STATES:
         raise InvalidTransition(
-            _("The order is %(status)s, not awaiting payment.")
+            _("The order is %(status)s: no payments are taken.")
             % {"status": order.get_status_display()},
             details={"current_status": order.status},
         )
@@ -190,11 +417,8 @@ def payment_submit(
     if existing is not None:
         return existing
     method = get_provider(provider)
-    # One submission at a time per order (PostgreSQL), so two cannot both pass the limit.
-    list(PaymentPlan.objects.select_for_update().filter(pk=payment_plan_ensure(order=order).pk))
-    amounts = selectors.amounts_due(
-        terms=selectors.agreed_terms(order), payments=order.payments.all()
-    )
+    # The order's row lock (_payable_order) lets one submission at a time pass the limit.
+    amounts = selectors.order_amounts(order)
     value = _clean_amount(amount, currency, amounts)
     fields = method.clean(values)
     outcome = method.charge(amount=value, currency=amounts.currency, values=fields)
@@ -258,21 +482,15 @@ def _clean_amount(amount, currency: str, amounts: selectors.Amounts) -> Decimal:
 
 
 def _settle(order: Order) -> Order:
-    """Records the initial payment and the paid state once received payments cover them."""
-    amounts = selectors.amounts_due(
-        terms=selectors.agreed_terms(order), payments=order.payments.all()
-    )
-    received = str(amounts.received)
-    if amounts.initial and amounts.initial_covered and order.initial_paid_at is None:
-        order = order_services.order_record_initial_payment(order_id=order.pk, amount=received)
-    if amounts.fully_paid:
-        order = order_services.order_mark_paid(order_id=order.pk, amount=received)
+    """Received money changed: the instalments take it, and the order moves on."""
+    order, _instalments, _excess = _schedule_update(order_id=order.pk)
     return order
 
 
 @transaction.atomic
 def payment_mark_received(*, payment_id: int, actor) -> Payment:
-    """submitted -> received (the seller saw the money arrive); may make the order paid."""
+    """submitted -> received (the seller saw the money arrive); may pay instalments, make the
+    order ready to ship, or complete a delivered order."""
     payment = selectors.payment_get_for_user(user=actor, payment_id=payment_id)
     order = _payable_order(order_id=payment.order_id, actor=actor, side=Side.SELLER)
     payment = _decide(payment, actor=actor, target=PaymentStatus.RECEIVED, reason="")
@@ -357,6 +575,9 @@ def reminder_request(*, order_id: int, actor) -> Reminder:
     request that changes no row is refused, so two clicks never send two reminders.
     """
     order = _payable_order(order_id=order_id, actor=actor, side=Side.SELLER)
+    current = selectors.order_amounts(order).current
+    if current is None:
+        raise InvalidTransition(_("No instalment is due: there is nothing to remind of."))
     plan = payment_plan_ensure(order=order)
     now = timezone.now()
     interval = datetime.timedelta(hours=settings.MANUAL_REMINDER_INTERVAL_HOURS)
@@ -383,7 +604,11 @@ def reminder_request(*, order_id: int, actor) -> Reminder:
         )
     # The gate allows one per interval, so (order, manual, today) is free.
     reminder = Reminder.objects.create(
-        order=order, kind=ReminderKind.MANUAL, due_on=now.date(), requested_by=actor
+        order=order,
+        instalment=current,
+        kind=ReminderKind.MANUAL,
+        due_on=now.date(),
+        requested_by=actor,
     )
     from payments.tasks import reminder_send
 
@@ -395,43 +620,44 @@ def _queue_lease(now: datetime.datetime) -> datetime.datetime:
     return now + datetime.timedelta(seconds=settings.REMINDER_QUEUE_LEASE_SECONDS)
 
 
-def reminder_plan(*, agreed_at: datetime.datetime, due_at: datetime.datetime, today: datetime.date):
-    """The scheduled reminder that falls due today, as (kind, due_on), or None.
+def reminder_plan(*, due_from: datetime.datetime, due_at: datetime.datetime, today: datetime.date):
+    """The scheduled reminder of an instalment that falls due today, as (kind, due_on), or None.
 
-    One day after agreement, three days before the deadline, and on the deadline day. When a
-    sweep missed a day, only the latest of the reminders due is sent, never a burst.
+    One day after it became payable (agreement, shipment or delivery), three days before its
+    due date, and on the due date. When a sweep missed a day, only the latest of the reminders
+    due is sent, never a burst.
     """
     deadline = due_at.date()
     if today > deadline:
         return None
-    due = [(kind, day) for kind, day in _reminder_days(agreed_at, due_at) if day <= today]
+    due = [(kind, day) for kind, day in _reminder_days(due_from, due_at) if day <= today]
     return max(due, key=lambda item: item[1]) if due else None
 
 
-def _reminder_days(agreed_at: datetime.datetime, due_at: datetime.datetime):
+def _reminder_days(due_from: datetime.datetime, due_at: datetime.datetime):
     deadline = due_at.date()
     plan = [
-        (ReminderKind.AFTER_AGREEMENT, agreed_at.date() + datetime.timedelta(days=1)),
+        (ReminderKind.AFTER_AGREEMENT, due_from.date() + datetime.timedelta(days=1)),
         (ReminderKind.BEFORE_DEADLINE, deadline - datetime.timedelta(days=3)),
         (ReminderKind.DEADLINE, deadline),
     ]
-    return [(kind, day) for kind, day in plan if agreed_at.date() < day]
+    return [(kind, day) for kind, day in plan if due_from.date() < day]
 
 
 def reminder_next_at(
     *,
-    agreed_at: datetime.datetime,
+    due_from: datetime.datetime,
     due_at: datetime.datetime,
     overdue_at: datetime.datetime | None,
     now: datetime.datetime,
 ) -> datetime.datetime | None:
-    """When the sweep next has work for an order awaiting payment, once today's is done: the
-    start (UTC) of the next day with a scheduled reminder, or the deadline itself while the
-    order is not marked overdue (a deadline already past means: again at the next sweep).
+    """When the sweep next has work for an unpaid instalment, once today's is done: the start
+    (UTC) of the next day with a scheduled reminder, or the due date itself while the
+    instalment is not marked overdue (a due date already past means: again at the next sweep).
     None when nothing is left."""
     moments = [
         datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
-        for _kind, day in _reminder_days(agreed_at, due_at)
+        for _kind, day in _reminder_days(due_from, due_at)
         if day > now.date()
     ]
     if overdue_at is None:
@@ -439,8 +665,24 @@ def reminder_next_at(
     return min(moments, default=None)
 
 
+def _next_at(instalments, *, now: datetime.datetime) -> datetime.datetime | None:
+    """The order's next moment: the earliest of its unpaid, dated instalments'."""
+    moments = [
+        reminder_next_at(due_from=i.due_from, due_at=i.due_at, overdue_at=i.overdue_at, now=now)
+        for i in instalments
+        if not i.is_paid and i.due_at is not None
+    ]
+    return min((m for m in moments if m is not None), default=None)
+
+
+def _current(instalments) -> Instalment | None:
+    return selectors.Amounts(
+        currency="", instalments=tuple(instalments), received=Decimal(0), pending=Decimal(0)
+    ).current
+
+
 def reminder_schedule_stop(*, order_id: int) -> None:
-    """The order left awaiting payment (paid or cancelled): the sweep has nothing more to do."""
+    """Everything paid, or the order cancelled: the sweep has nothing more to do."""
     PaymentPlan.objects.filter(order_id=order_id).update(next_reminder_at=None)
 
 
@@ -485,9 +727,10 @@ def reminders_sweep(*, now: datetime.datetime | None = None) -> dict:
 def reminders_batch_run(
     *, order_ids: list[int], lease: datetime.datetime, now: datetime.datetime | None = None
 ) -> dict:
-    """One batch the sweep queued: for each order it still holds, marks the order overdue once
-    past its deadline, sends the reminder that falls due today and any manual reminder whose
-    task was lost (each claimed, so never twice), and stores when the order is next due.
+    """One batch the sweep queued: for each order it still holds, marks its instalments overdue
+    once past their due date, sends the reminder of the instalment to pay next that falls due
+    today and any manual reminder whose task was lost (each claimed, so never twice), and
+    stores when the order is next due. The instalments of all its orders are read at once.
 
     The batch first moves its orders from the sweep's lease to its own, shorter one
     (REMINDER_RUN_LEASE_SECONDS): an order the sweep queued again meanwhile (the lease expired
@@ -501,21 +744,29 @@ def reminders_batch_run(
     )
     orders = list(
         Order.objects.filter(payment_plan__next_reminder_at=held, pk__in=order_ids).values_list(
-            "pk", "status", "agreed_at", "payment_due_at", "overdue_at"
+            "pk", "status"
         )
     )
-    awaiting = [row for row in orders if row[1] == OrderStatus.AWAITING_PAYMENT]
+    paying = [pk for pk, status in orders if status in order_services.PAYING_STATES]
+    unpaid: dict[int, list[Instalment]] = {pk: [] for pk in paying}
+    for instalment in Instalment.objects.filter(order_id__in=paying, due_at__isnull=False).exclude(
+        state=InstalmentState.PAID
+    ):
+        unpaid[instalment.order_id].append(instalment)
     planned = []
-    for pk, _status, agreed_at, due_at, _overdue_at in awaiting:
-        step = reminder_plan(agreed_at=agreed_at, due_at=due_at, today=now.date())
+    for pk in paying:
+        current = _current(unpaid[pk])
+        if current is None:
+            continue
+        step = reminder_plan(due_from=current.due_from, due_at=current.due_at, today=now.date())
         if step is not None:
-            planned.append(Reminder(order_id=pk, kind=step[0], due_on=step[1]))
+            planned.append(Reminder(order_id=pk, instalment=current, kind=step[0], due_on=step[1]))
     Reminder.objects.bulk_create(planned, ignore_conflicts=True)
     keys = {(r.order_id, r.kind, r.due_on) for r in planned}
     due = [
         (pk, order_id)
         for pk, order_id, kind, due_on in Reminder.objects.filter(
-            order_id__in=[row[0] for row in awaiting], claimed_at__isnull=True, skipped=False
+            order_id__in=paying, claimed_at__isnull=True, skipped=False
         ).values_list("pk", "order_id", "kind", "due_on")
         if (order_id, kind, due_on) in keys or kind == ReminderKind.MANUAL
     ]
@@ -529,23 +780,20 @@ def reminders_batch_run(
             logger.exception("Payment reminder %s failed", pk)
             failed.add(order_id)
     next_at: dict[datetime.datetime | None, list[int]] = {}
-    for pk, status, agreed_at, due_at, overdue_at in orders:
+    for pk, _status in orders:
         if pk in failed:
             continue
-        if status != OrderStatus.AWAITING_PAYMENT:
-            next_at.setdefault(None, []).append(pk)
-            continue
-        if overdue_at is None and due_at <= now:
+        instalments = unpaid.get(pk, [])
+        if any(i.overdue_at is None and i.due_at <= now for i in instalments):
             try:
-                payment_overdue_mark(order_id=pk)
+                payment_overdue_mark(order_id=pk, now=now)
             except Exception:
                 logger.exception("Marking order %s overdue failed", pk)
                 continue
-            overdue_at = now
-        moment = reminder_next_at(
-            agreed_at=agreed_at, due_at=due_at, overdue_at=overdue_at, now=now
-        )
-        next_at.setdefault(moment, []).append(pk)
+            for instalment in instalments:
+                if instalment.due_at <= now:
+                    instalment.overdue_at = instalment.overdue_at or now
+        next_at.setdefault(_next_at(instalments, now=now), []).append(pk)
     for moment, pks in next_at.items():
         # Only where the batch still holds the lease: a service may have moved it meanwhile.
         PaymentPlan.objects.filter(order_id__in=pks, next_reminder_at=held).update(
@@ -557,8 +805,9 @@ def reminders_batch_run(
 @transaction.atomic
 def reminder_deliver(*, reminder_id: int) -> bool:
     """Sends a reminder to the buyer's members: in-app, by e-mail (queued after commit) and in
-    the chat. Claimed first by a conditional UPDATE in the same transaction: a second delivery
-    of the task changes no row and sends nothing; a worker dying midway rolls the claim back.
+    the chat, naming the instalment to pay next and its amount. Claimed first by a conditional
+    UPDATE in the same transaction: a second delivery of the task changes no row and sends
+    nothing; a worker dying midway rolls the claim back.
     """
     now = timezone.now()
     if not Reminder.objects.filter(pk=reminder_id, claimed_at__isnull=True).update(claimed_at=now):
@@ -567,53 +816,61 @@ def reminder_deliver(*, reminder_id: int) -> bool:
         "order__negotiation__seller_company", "requested_by"
     ).get(pk=reminder_id)
     order = reminder.order
-    if order.status != OrderStatus.AWAITING_PAYMENT:
+    amounts = selectors.order_amounts(order)
+    current = amounts.current
+    if order.status not in order_services.PAYING_STATES or current is None:
         Reminder.objects.filter(pk=reminder_id).update(skipped=True)
         return False
-    amounts = selectors.amounts_due(
-        terms=selectors.agreed_terms(order), payments=order.payments.all()
-    )
-    amount_due = amounts.due_now or amounts.outstanding
+    if reminder.instalment_id != current.pk:
+        # Paid meanwhile: the reminder names what is to be paid now.
+        Reminder.objects.filter(pk=reminder_id).update(instalment=current)
     link = selectors.pay_url(order)
     # The pages' date format, so that the e-mail, the chat line and the page agree.
-    deadline = date_format(timezone.localtime(order.payment_due_at), "DATE_FORMAT")
-    amount = format_money(amount_due, amounts.currency)
+    deadline = date_format(timezone.localtime(current.due_at), "DATE_FORMAT")
+    amount = format_money(current.outstanding, amounts.currency)
+    instalment = selectors.instalment_label(current)
+    values = {
+        "amount": amount,
+        "number": order.number,
+        "instalment": instalment,
+        "deadline": deadline,
+    }
     notifications_send(
         messages=[
             Message(
                 company_id=order.negotiation.buyer_company_id,
                 kind=Kind.PAYMENT_REMINDER,
-                title=_("Payment reminder: %(amount)s due for %(number)s")
-                % {"amount": amount, "number": order.number},
-                body=_("Please pay %(amount)s by %(deadline)s.")
-                % {"amount": amount, "deadline": deadline},
+                title=_("Payment reminder: %(instalment)s, %(amount)s, due for %(number)s")
+                % values,
+                body=_("Please pay the %(instalment)s, %(amount)s, by %(deadline)s.") % values,
                 url=link,
                 order_id=order.pk,
                 email_template="payment_reminder",
                 email_context={
                     "order_number": order.number,
                     "seller": str(order.negotiation.seller_company),
+                    "instalment": instalment,
                     "amount": amount,
                     "outstanding": format_money(amounts.outstanding, amounts.currency),
                     "deadline": deadline,
-                    "overdue": order.overdue_at is not None,
+                    "overdue": current.state == InstalmentState.OVERDUE,
                     "pay_url": link,
                     "kind": reminder.get_kind_display(),
                 },
             )
         ]
     )
-    _chat_reminder(order=order, amount=amount, deadline=deadline)
+    _chat_reminder(order=order, values=values)
     return True
 
 
-def _chat_reminder(*, order: Order, amount: str, deadline: str) -> None:
+def _chat_reminder(*, order: Order, values: dict) -> None:
     """A system message in the negotiation's chat (the chat posts order events itself;
     reminders are not order events, so they are posted here)."""
     system_message_post(
         negotiation_id=order.negotiation_id,
-        text=_("Payment reminder: %(amount)s is due by %(deadline)s.")
-        % {"amount": amount, "deadline": deadline},
+        text=_("Payment reminder: the %(instalment)s, %(amount)s, is due by %(deadline)s.")
+        % values,
         order_id=order.pk,
         version=order.version,
     )
@@ -623,12 +880,34 @@ def _chat_reminder(*, order: Order, amount: str, deadline: str) -> None:
 
 
 @transaction.atomic
-def payment_overdue_mark(*, order_id: int) -> bool:
-    """Marks an unpaid order overdue once its deadline has passed (both sides are told through
-    the order's 'overdue' event). False when there is nothing (more) to do."""
-    # The orders state machine owns the rule (awaiting payment, past due, not yet marked).
-    try:
-        order_services.order_mark_overdue(order_id=order_id)
-    except (Order.DoesNotExist, InvalidTransition, StaleVersion):
+def payment_overdue_mark(*, order_id: int, now: datetime.datetime | None = None) -> bool:
+    """Marks the order's unpaid instalments past their due date overdue, once each; both sides
+    are told through the order's 'overdue' event, which names them. False when there is
+    nothing (more) to do."""
+    now = now or timezone.now()
+    order = _locked_order(order_id)
+    if order.status not in order_services.PAYING_STATES:
         return False
+    late = list(
+        Instalment.objects.filter(order=order, due_at__lte=now, overdue_at__isnull=True).exclude(
+            state=InstalmentState.PAID
+        )
+    )
+    if not late:
+        return False
+    Instalment.objects.filter(pk__in=[i.pk for i in late]).update(
+        overdue_at=now, state=InstalmentState.OVERDUE
+    )
+    order_services.order_mark_overdue(
+        order_id=order_id,
+        data={
+            "instalments": [
+                {
+                    "kind": i.kind,
+                    "amount": money_string(i.amount - i.paid_amount, i.currency),
+                }
+                for i in late
+            ]
+        },
+    )
     return True

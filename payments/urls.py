@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:payment_id>/receive/", views.receive, name="receive"),
     path("<int:payment_id>/reject/", views.reject, name="reject"),
     path("<int:payment_id>/slip/", views.slip, name="slip"),
+    path("refunds/<int:refund_id>/refunded/", views.refund_done, name="refund_done"),
     path("bank-details/", views.bank_account, name="bank_account"),
 ]

@@ -16,7 +16,6 @@ from accounts.models import Side
 from common.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from common.files import private_file_response
 from common.views import posted_version
-from orders import services as order_services
 from payments import selectors, services
 from payments.models import BANK_FIELDS, BankAccount, PaymentStatus
 from payments.providers import available_providers
@@ -171,7 +170,7 @@ def reject(request, payment_id: int):
 @require_POST
 def cancel_overdue(request, order_id: int):
     try:
-        order_services.order_cancel_overdue(
+        services.order_cancel_for_non_payment(
             order_id=order_id,
             actor=request.user,
             version=posted_version(request),
@@ -184,6 +183,25 @@ def cancel_overdue(request, order_id: int):
         return redirect("payments:order", order_id)
     messages.success(request, _("The overdue order is cancelled."))
     return redirect("payments:order", order_id)
+
+
+@login_required
+@require_POST
+def refund_done(request, refund_id: int):
+    """The seller sent an owed refund back to the buyer."""
+    try:
+        refund = selectors.refund_get_for_user(user=request.user, refund_id=refund_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        services.refund_mark_refunded(refund_id=refund.pk, actor=request.user)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except DomainError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(request, _("The refund is marked refunded."))
+    return _back(request, refund.order_id)
 
 
 @login_required

@@ -62,7 +62,7 @@ def test_a_seller_receiving_inquiries_has_sent_none(buyer, seller):
         (S.SELLER_CONFIRMED, 0),
         (S.BUYER_CONFIRMED, 0),
         (S.AWAITING_PAYMENT, 1),
-        (S.PAID, 1),
+        (S.READY_TO_SHIP, 1),
         (S.CANCELLED, 0),
     ],
 )
@@ -76,13 +76,13 @@ def test_orders_confirmed_counts_only_orders_both_sides_confirmed(
 
 def test_orders_confirmed_counts_for_the_seller_company_too(buyer, seller, other_buyer, product):
     make_order(buyer=buyer, seller=seller, status=S.AWAITING_PAYMENT, product=product)
-    make_order(buyer=other_buyer, seller=seller, status=S.PAID, product=product)
+    make_order(buyer=other_buyer, seller=seller, status=S.READY_TO_SHIP, product=product)
 
     assert company_profile(company_id=seller.company_id).orders_confirmed == 2
 
 
 def test_orders_confirmed_ignores_other_companies_orders(buyer, seller, other_buyer, product):
-    make_order(buyer=other_buyer, seller=seller, status=S.PAID, product=product)
+    make_order(buyer=other_buyer, seller=seller, status=S.READY_TO_SHIP, product=product)
 
     assert company_profile(company_id=buyer.company_id).orders_confirmed == 0
 

@@ -48,7 +48,11 @@ def test_seller_tabs_count_negotiations_by_state(client, buyer, seller, product)
         "seller_confirmed": 1,
         "buyer_confirmed": 1,
         "awaiting_payment": 0,
-        "paid": 0,
+        "ready_to_ship": 0,
+        "partly_shipped": 0,
+        "shipped": 0,
+        "delivered": 0,
+        "completed": 0,
         "cancelled": 0,
     }
     labels = [tab["label"] for tab in response.context["tabs"]]
@@ -58,7 +62,11 @@ def test_seller_tabs_count_negotiations_by_state(client, buyer, seller, product)
         "Waiting for buyer",
         "Waiting for me",
         "Awaiting payment",
-        "Paid",
+        "Ready to ship",
+        "Partly shipped",
+        "Shipped",
+        "Delivered",
+        "Completed",
         "Closed (cancelled)",
     ]
 

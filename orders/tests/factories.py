@@ -1,7 +1,5 @@
 """Orders built through the real services, so every state has its events, revisions and seal."""
 
-from decimal import Decimal
-
 from inquiries.tests.factories import InquiryFactory
 from orders import services
 from orders.models import OrderStatus
@@ -48,8 +46,13 @@ def complete_values(order=None, **overrides) -> dict:
     return values
 
 
-def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complete=True):
-    """An order between the two users' companies, walked to ``status`` through the services."""
+def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complete=True, terms=None):
+    """An order between the two users' companies, walked to ``status`` through the services.
+
+    ``ready_to_ship`` is reached by terms with nothing due before shipment (no deposit, the
+    balance 30 days after delivery); payments.tests.factories pays orders. ``terms`` override
+    the complete values (e.g. the payment terms).
+    """
     inquiry = InquiryFactory(
         negotiation__buyer_company=buyer.company,
         negotiation__seller_company=seller.company,
@@ -59,8 +62,13 @@ def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complet
     )
     order = services.order_create_draft(inquiry_id=inquiry.pk, actor=seller)
     if complete or status != OrderStatus.DRAFT:
+        overrides = NOTHING_BEFORE_SHIPMENT if status == OrderStatus.READY_TO_SHIP else {}
+        overrides = {**overrides, **(terms or {})}
         order = services.order_modify(
-            order_id=order.pk, actor=seller, version=order.version, values=complete_values(order)
+            order_id=order.pk,
+            actor=seller,
+            version=order.version,
+            values=complete_values(order, **overrides),
         )
     if status == OrderStatus.DRAFT:
         return _fresh(order)
@@ -82,9 +90,15 @@ def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complet
         )
         return _fresh(order)
     order = services.order_confirm(order_id=order.pk, actor=buyer, version=order.version)
-    if status == OrderStatus.PAID:
-        order = services.order_mark_paid(order_id=order.pk, amount=str(Decimal("5150.00")))
     return _fresh(order)
+
+
+# Terms with nothing due before shipment: agreeing makes the order ready to ship at once.
+NOTHING_BEFORE_SHIPMENT = {
+    "initial_payment_percent": 0,
+    "balance_due": "after_delivery",
+    "balance_due_days": 30,
+}
 
 
 def _fresh(order):

@@ -42,7 +42,9 @@ def test_the_order_admin_page_shows_lines_revisions_and_timeline(client, staff, 
 def test_staff_cannot_edit_an_orders_state_in_the_admin(client, staff, agreed_order):
     client.force_login(staff)
 
-    client.post(f"/admin/orders/order/{agreed_order.pk}/change/", {"status": "paid", "version": 99})
+    client.post(
+        f"/admin/orders/order/{agreed_order.pk}/change/", {"status": "ready_to_ship", "version": 99}
+    )
 
     agreed_order.refresh_from_db()
     assert (agreed_order.status, agreed_order.version) == (OrderStatus.AWAITING_PAYMENT, 4)

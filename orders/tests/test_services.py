@@ -6,7 +6,6 @@ import json
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from catalog.tests.factories import ProductFactory
 from common.errors import InvalidTransition, NotAllowed, NotFound, StaleVersion, ValidationFailed
@@ -265,7 +264,7 @@ def test_seal_check_is_none_before_agreement(seller_confirmed):
 
 
 def test_seal_still_holds_after_payment(buyer, seller, product):
-    paid = make_order(buyer=buyer, seller=seller, status=S.PAID, product=product)
+    paid = make_order(buyer=buyer, seller=seller, status=S.READY_TO_SHIP, product=product)
 
     assert selectors.order_seal_check(_fresh(paid)) is True
 
@@ -763,53 +762,72 @@ def test_a_negotiation_has_at_most_one_order(seller, inquiry):
 # --- System transitions -------------------------------------------------------------------
 
 
-def test_initial_payment_is_recorded_on_an_agreed_order(agreed):
-    order = services.order_record_initial_payment(order_id=agreed.pk, amount="1545.00")
+def test_a_recorded_payment_stamps_the_initial_payment_and_bumps_the_version(agreed):
+    order = services.order_record_payment(
+        order_id=agreed.pk, data={}, overdue=False, initial_paid=True, fully_paid=False
+    )
 
     assert (order.status, order.version) == (S.AWAITING_PAYMENT, agreed.version + 1)
     assert order.initial_paid_at is not None
+    assert agreed.events.latest("pk").type == OrderEvent.Type.PAYMENT_RECORDED
 
 
-def test_full_payment_marks_the_order_paid(agreed):
-    order = services.order_mark_paid(order_id=agreed.pk, amount="5150.00")
+def test_a_payment_covering_everything_records_the_paid_event(agreed):
+    order = services.order_record_payment(
+        order_id=agreed.pk, data={}, overdue=False, initial_paid=True, fully_paid=True
+    )
 
-    assert (order.status, order.version) == (S.PAID, agreed.version + 1)
+    assert order.paid_at is not None
     assert agreed.events.latest("pk").type == OrderEvent.Type.PAID
 
 
-def _after_deadline(order):
-    return time_machine.travel(order.payment_due_at + datetime.timedelta(minutes=1), tick=False)
+def test_an_agreed_order_becomes_ready_to_ship(agreed):
+    order = services.order_mark_ready_to_ship(order_id=agreed.pk)
+
+    assert (order.status, order.version) == (S.READY_TO_SHIP, agreed.version + 1)
+    assert agreed.events.latest("pk").type == OrderEvent.Type.READY_TO_SHIP
 
 
-def test_an_order_past_its_payment_deadline_is_marked_overdue(agreed):
-    with _after_deadline(agreed):
-        order = services.order_mark_overdue(order_id=agreed.pk)
+def test_agreeing_to_terms_with_nothing_due_before_shipment_makes_the_order_ready_to_ship(
+    buyer, seller, product
+):
+    order = make_order(buyer=buyer, seller=seller, status=S.READY_TO_SHIP, product=product)
 
-    assert order.overdue_at == agreed.payment_due_at + datetime.timedelta(minutes=1)
-    assert agreed.events.latest("pk").type == OrderEvent.Type.OVERDUE
-
-
-def test_an_order_is_not_marked_overdue_before_its_deadline(agreed):
-    with pytest.raises(InvalidTransition):
-        services.order_mark_overdue(order_id=agreed.pk)
-
-    assert Order.objects.get(pk=agreed.pk).overdue_at is None
+    assert order.status == S.READY_TO_SHIP
+    assert list(order.events.values_list("type", flat=True))[-2:] == [
+        OrderEvent.Type.AGREED,
+        OrderEvent.Type.READY_TO_SHIP,
+    ]
 
 
-def test_an_order_is_marked_overdue_only_once(agreed):
-    with _after_deadline(agreed):
-        services.order_mark_overdue(order_id=agreed.pk)
+def test_marking_overdue_keeps_the_first_time_an_instalment_fell_overdue(agreed):
+    first = services.order_mark_overdue(order_id=agreed.pk, data={})
+    second = services.order_mark_overdue(order_id=agreed.pk, data={})
 
-        with pytest.raises(InvalidTransition):
-            services.order_mark_overdue(order_id=agreed.pk)
+    assert second.overdue_at == first.overdue_at
+    assert agreed.events.filter(type=OrderEvent.Type.OVERDUE).count() == 2
 
 
-@pytest.mark.parametrize("state", [S.DRAFT, S.SELLER_CONFIRMED, S.PAID, S.CANCELLED])
-def test_payments_are_not_recorded_outside_awaiting_payment(buyer, seller, product, state):
+def test_a_payment_clearing_the_overdue_instalment_clears_the_flag(agreed):
+    services.order_mark_overdue(order_id=agreed.pk, data={})
+
+    order = services.order_record_payment(
+        order_id=agreed.pk, data={}, overdue=False, initial_paid=True, fully_paid=False
+    )
+
+    assert order.overdue_at is None
+
+
+@pytest.mark.parametrize("state", [S.DRAFT, S.SELLER_CONFIRMED, S.CANCELLED])
+def test_payments_are_not_recorded_before_agreement_or_after_cancelling(
+    buyer, seller, product, state
+):
     order = make_order(buyer=buyer, seller=seller, status=state, product=product)
 
     with pytest.raises(InvalidTransition):
-        services.order_mark_paid(order_id=order.pk, amount="1.00")
+        services.order_record_payment(
+            order_id=order.pk, data={}, overdue=False, initial_paid=True, fully_paid=True
+        )
 
 
 def test_event_hook_is_sent_after_commit(django_capture_on_commit_callbacks, seller, draft):
@@ -835,8 +853,7 @@ def test_event_hook_is_sent_after_commit(django_capture_on_commit_callbacks, sel
 
 @pytest.fixture
 def overdue(agreed):
-    with _after_deadline(agreed):
-        services.order_mark_overdue(order_id=agreed.pk)
+    services.order_mark_overdue(order_id=agreed.pk, data={})
     return Order.objects.get(pk=agreed.pk)
 
 
@@ -946,7 +963,7 @@ def test_modify_with_an_empty_value_clears_the_field_in_a_draft(seller, draft):
 # --- Visibility of a loaded order ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("state", [S.DRAFT, S.SELLER_CONFIRMED, S.PAID])
+@pytest.mark.parametrize("state", [S.DRAFT, S.SELLER_CONFIRMED, S.READY_TO_SHIP])
 @pytest.mark.parametrize("user", ["buyer", "seller", "other_buyer", "other_seller", "staff"])
 def test_order_is_visible_agrees_with_the_visibility_query(
     request, buyer, seller, product, state, user
@@ -1077,7 +1094,9 @@ def test_confirming_without_changes_keeps_the_version_number(agreed):
 
 
 def test_recording_a_payment_does_not_change_the_version_number(agreed):
-    order = services.order_record_initial_payment(order_id=agreed.pk, amount="1545.00")
+    order = services.order_record_payment(
+        order_id=agreed.pk, data={}, overdue=False, initial_paid=True, fully_paid=False
+    )
 
     order.refresh_from_db()
     assert order.version == agreed.version + 1

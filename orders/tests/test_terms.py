@@ -158,6 +158,35 @@ def test_balance_due_is_required_with_a_partial_initial_payment():
     assert result.missing == {"payment": ["balance_due"]}
 
 
+@pytest.mark.parametrize("event", ["after_shipment", "after_delivery"])
+def test_a_balance_due_after_shipment_or_delivery_needs_its_number_of_days(event):
+    result = terms.completion(_clean(balance_due=event, balance_due_days=None))
+
+    assert result.missing == {"payment": ["balance_due_days"]}
+    assert terms.completion(_clean(balance_due=event, balance_due_days=30)).complete
+
+
+def test_a_balance_before_shipment_drops_a_number_of_days():
+    cleaned = _clean(balance_due="before_shipment", balance_due_days=30)
+
+    assert cleaned["balance_due_days"] is None
+    assert terms.completion(cleaned).complete
+
+
+def test_the_number_of_days_of_the_balance_is_at_most_a_year():
+    assert list(_errors({"balance_due": "after_delivery", "balance_due_days": "400"})) == [
+        "balance_due_days"
+    ]
+
+
+def test_documents_without_a_balance_day_count_leave_it_out_so_old_seals_still_hold():
+    document = terms.canonical(_clean())
+
+    assert "balance_due_days" not in document["payment"]
+    after = terms.canonical(_clean(balance_due="after_delivery", balance_due_days=30))
+    assert after["payment"]["balance_due_days"] == 30
+
+
 def test_completion_as_dict_gives_percent_and_missing_per_module():
     result = terms.completion(_clean(incoterm="")).as_dict()
 

@@ -15,7 +15,7 @@ STATES = (
     S.SELLER_CONFIRMED,
     S.BUYER_CONFIRMED,
     S.AWAITING_PAYMENT,
-    S.PAID,
+    S.READY_TO_SHIP,
     S.CANCELLED,
 )
 ACTORS = ("buyer", "seller", "other_buyer", "other_seller", "staff")
@@ -42,7 +42,7 @@ def _expected_error(action: str, state: str, actor: str) -> type[Exception]:
         return NotFound  # the buyer does not see the seller's draft
     if actor == "staff":
         return NotAllowed  # staff see every order but act for neither side
-    if state in (S.AWAITING_PAYMENT, S.PAID, S.CANCELLED):
+    if state in (S.AWAITING_PAYMENT, S.READY_TO_SHIP, S.CANCELLED):
         return InvalidTransition
     return NotAllowed  # the waiting side confirming its own confirmation
 

@@ -23,3 +23,9 @@ def payment_panel(context, order):
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request else "",
     }
+
+
+@register.filter
+def instalment_label(instalment) -> str:
+    """'initial payment', 'balance (due 30 days after delivery)'."""
+    return selectors.instalment_label(instalment)

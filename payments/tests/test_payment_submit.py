@@ -205,7 +205,9 @@ def test_partial_payments_below_the_initial_payment_record_nothing(awaiting_orde
     assert awaiting_order.initial_paid_at is None
 
 
-def test_received_payments_covering_the_total_make_the_order_paid(awaiting_order, buyer, seller):
+def test_received_payments_covering_the_total_make_the_order_ready_to_ship(
+    awaiting_order, buyer, seller
+):
     first = pay(awaiting_order, buyer, "1545.00", key="payment-001")
     services.payment_mark_received(payment_id=first.pk, actor=seller)
     second = pay(awaiting_order, buyer, "3605.00", key="payment-002")
@@ -213,9 +215,11 @@ def test_received_payments_covering_the_total_make_the_order_paid(awaiting_order
     services.payment_mark_received(payment_id=second.pk, actor=seller)
 
     awaiting_order.refresh_from_db()
-    assert awaiting_order.status == OrderStatus.PAID
+    assert awaiting_order.status == OrderStatus.READY_TO_SHIP
     assert awaiting_order.paid_at is not None
-    assert awaiting_order.events.get(type=OrderEvent.Type.PAID).data == {"amount": "5150.00"}
+    paid = awaiting_order.events.get(type=OrderEvent.Type.PAID)
+    assert (paid.data["amount"], paid.data["paid"]) == ("5150.00", ["balance"])
+    assert awaiting_order.events.filter(type=OrderEvent.Type.READY_TO_SHIP).count() == 1
 
 
 def test_only_the_seller_marks_a_payment_received(awaiting_order, buyer):

@@ -11,6 +11,7 @@ from orders.models import OrderStatus
 from orders.tests.factories import make_order
 from payments import services, tasks
 from payments.models import Reminder, ReminderKind
+from payments.tests.factories import pay_received
 
 UTC = datetime.UTC
 AGREED = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # deadline: 17 March, 10:00
@@ -53,7 +54,8 @@ def test_the_seller_reminds_the_buyer_by_email_with_amount_deadline_and_link(
     email = mail.outbox[0]
     assert email.to == [buyer.email]
     assert email.subject == (
-        f"Payment reminder: $1,545.00 due for order {agreed_order.number} by March 17, 2025"
+        f"Payment reminder: the initial payment, $1,545.00, is due for order "
+        f"{agreed_order.number} by March 17, 2025"
     )
     assert "$1,545.00" in email.body
     assert "March 17, 2025" in email.body
@@ -104,8 +106,17 @@ def test_the_buyer_cannot_send_a_reminder(agreed_order, buyer):
         services.reminder_request(order_id=agreed_order.pk, actor=buyer)
 
 
-def test_a_paid_order_gets_no_reminder(buyer, seller, product):
-    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.PAID, product=product)
+def test_a_paid_order_gets_no_reminder(agreed_order, buyer, seller):
+    pay_received(agreed_order, buyer, seller, "5150.00")
+
+    with pytest.raises(InvalidTransition):
+        services.reminder_request(order_id=agreed_order.pk, actor=seller)
+
+
+def test_an_order_with_nothing_due_yet_gets_no_reminder(buyer, seller, product):
+    order = make_order(
+        buyer=buyer, seller=seller, status=OrderStatus.READY_TO_SHIP, product=product
+    )
 
     with pytest.raises(InvalidTransition):
         services.reminder_request(order_id=order.pk, actor=seller)
@@ -148,7 +159,7 @@ def test_no_email_goes_to_a_buyer_who_switched_reminders_off(
     ],
 )
 def test_the_reminder_plan_names_the_reminder_due_each_day(today, expected):
-    plan = services.reminder_plan(agreed_at=AGREED, due_at=at(17, 10), today=today)
+    plan = services.reminder_plan(due_from=AGREED, due_at=at(17, 10), today=today)
 
     assert plan == expected
 
@@ -315,9 +326,11 @@ def test_an_order_marked_overdue_leaves_the_schedule(
     assert agreed_order.payment_plan.next_reminder_at is None
 
 
-def test_a_paid_order_leaves_the_schedule(agreed_order, django_capture_on_commit_callbacks):
+def test_a_paid_order_leaves_the_schedule(
+    agreed_order, buyer, seller, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        order_services.order_mark_paid(order_id=agreed_order.pk, amount="5150.00")
+        pay_received(agreed_order, buyer, seller, "5150.00")
 
     agreed_order.payment_plan.refresh_from_db()
     assert agreed_order.payment_plan.next_reminder_at is None
