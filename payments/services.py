@@ -289,7 +289,10 @@ def _schedule_update(*, order_id: int, complete: bool = True):
 
 @transaction.atomic
 def payment_schedule_event(
-    *, order_id: int, shipped_on: datetime.date | None = None, received_on=None
+    *,
+    order_id: int,
+    shipped_on: datetime.date | None = None,
+    received_on: datetime.date | None = None,
 ) -> None:
     """A balance's event happened (orders.signals.goods_shipped / goods_received): its due
     date is set from the first shipment's ship date or the day everything was received.
