@@ -66,15 +66,14 @@ def order_detail_for_user(*, user, order_id: int) -> Order:
 
 
 def order_api_detail_for_user(*, user, order_id: int) -> Order:
-    """The order with its lines and the number of revisions and events, in one query plus the
-    lines: the API's order detail links the revisions and the timeline instead of embedding
-    them, so its cost does not grow with the order's history."""
+    """The order with the number of revisions and events, in one query (the lines are read only
+    when its payload is not cached): the API's order detail links the revisions and the
+    timeline instead of embedding them, so its cost does not grow with the order's history."""
     from common.db import SubqueryCount
 
     queryset = (
         orders_for_user(user)
         .select_related("agreed_by")
-        .prefetch_related("lines")
         .annotate(
             revision_count=SubqueryCount(Revision.objects.filter(order_id=OuterRef("pk"))),
             event_count=SubqueryCount(OrderEvent.objects.filter(order_id=OuterRef("pk"))),
