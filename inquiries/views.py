@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -18,6 +20,7 @@ from accounts.models import Side
 from accounts.selectors import company_profile
 from catalog.models import Product, Unit
 from chat import selectors as chat_selectors
+from common import fragments
 from common.errors import NotAllowed, NotFound, ValidationFailed
 from common.money import currency_choices
 from inquiries import selectors, services
@@ -260,19 +263,40 @@ def _order_context(order, side, *, edit: bool, values, errors) -> dict:
     can_modify = "modify" in actions
     # Until someone has confirmed (a draft) the editor is open; afterwards "Modify" opens it.
     editing = can_modify and (edit or values is not None or order_selectors.is_draft(order))
-    form_values = values if values is not None else order_forms.values_from_terms(terms)
     live = order_forms.live_state(terms, values)
-    sections = order_forms.module_sections(form_values, errors, changes, live["required"])
-    for section in sections:
-        section["percent"] = live["completion"].modules[section["module"]].percent
-    line_totals = {line["index"]: line["total"] for line in live["line_totals"]}
-    for line in sections[0]["lines"]:
-        line["total"] = line_totals.get(line["index"])
+
+    def terms_sections() -> list[dict]:
+        form_values = values if values is not None else order_forms.values_from_terms(terms)
+        sections = order_forms.module_sections(form_values, errors, changes, live["required"])
+        for section in sections:
+            section["percent"] = live["completion"].modules[section["module"]].percent
+        line_totals = {line["index"]: line["total"] for line in live["line_totals"]}
+        for line in sections[0]["lines"]:
+            line["total"] = line_totals.get(line["index"])
+        return sections
+
+    # The terms as stored (no typed values, no errors) are the same for every viewer on the
+    # same side, version, language and editing state: rendered once, then taken from the cache.
+    sections, terms_html = None, None
+    if values is None and not errors:
+        key = fragments.versioned_key("loi-terms", order, side, editing)
+        terms_html = mark_safe(  # noqa: S308 (our own template's output)
+            fragments.cached(
+                key,
+                lambda: render_to_string(
+                    "orders/partials/loi_sections.html",
+                    {"sections": terms_sections(), "editing": editing, "totals": live["totals"]},
+                ),
+            )
+        )
+    else:
+        sections = terms_sections()
     return {
         **live,
         **order_forms.decision(order, side, live, actions=actions, editing=editing),
         "terms": terms,
         "sections": sections,
+        "terms_html": terms_html,
         "errors": errors,
         "changes": order_forms.change_rows(changes, currency=terms.get("currency", "")),
         "changes_since": my_last.terms_version if changes else None,
