@@ -13,6 +13,7 @@ notifications, flash messages, the viewer's unsaved input, CSRF tokens, other ta
 users) and the request's host.
 """
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,15 @@ def versioned_key(kind: str, row, *parts: object) -> str:
             timezone.get_current_timezone_name(),
             *parts,
         )
+    )
+
+
+def content_key(kind: str, *inputs: object) -> str:
+    """A key made of everything a rendering shows (ids and versions for what those cover), so
+    that any change is another key; the inputs are hashed to keep the key short."""
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
+    return ":".join(
+        (PREFIX, kind, translation.get_language(), timezone.get_current_timezone_name(), digest)
     )
 
 

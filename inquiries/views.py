@@ -8,7 +8,9 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -85,6 +87,7 @@ def inbox(request):
     )
     for row in rows:
         row["chat_unread"] = chat_unread.get(row["negotiation"].pk, 0)
+    _render_rows(rows, is_seller=side == Side.SELLER)
     for tab in tabs:
         tab["label"] = _tab_label(tab, side)
     return render(
@@ -99,6 +102,65 @@ def inbox(request):
             "is_seller": side == Side.SELLER,
         },
     )
+
+
+def _render_rows(rows: list[dict], *, is_seller: bool) -> None:
+    """Each row's HTML, from the cache when the same row was rendered before.
+
+    A row's key is made of everything it shows (the order by its version, which covers its
+    state, lines and totals): a change to any of it is another key, so no row is ever stale.
+    The order lines are read only for the rows that are not cached.
+    """
+    keys = [fragments.content_key("inbox-row", *_row_inputs(row, is_seller)) for row in rows]
+    stored = cache.get_many(keys)
+    missing = [row for row, key in zip(rows, keys, strict=True) if key not in stored]
+    prefetch_related_objects([row["order"] for row in missing if row["order"]], "lines")
+    rendered = {}
+    for row, key in zip(rows, keys, strict=True):
+        if key not in stored:
+            _add_order_figures(row)
+            rendered[key] = render_to_string(
+                "inquiries/partials/inbox_row.html", {"row": row, "is_seller": is_seller}
+            )
+        row["html"] = mark_safe(stored.get(key) or rendered[key])  # noqa: S308 (our template)
+    if rendered:
+        cache.set_many(rendered, fragments.TIMEOUT)
+
+
+def _row_inputs(row: dict, is_seller: bool) -> tuple:
+    negotiation, counterpart, order = row["negotiation"], row["counterpart"], row["order"]
+    return (
+        is_seller,
+        negotiation.pk,
+        negotiation.last_activity_at,
+        counterpart.pk,
+        counterpart.legal_name,
+        counterpart.country.code,
+        row["product"],
+        row["unread"],
+        row["chat_unread"],
+        row["state"],
+        (order.pk, order.version, order.number) if order is not None else None,
+        (row["quantity"], row["unit"]) if order is None else None,
+    )
+
+
+def _add_order_figures(row: dict) -> None:
+    """Quantity, unit, total and the product name of a row's order, from its lines."""
+    order = row["order"]
+    if order is None:
+        return
+    lines = order.lines.all()
+    totals = order_terms.totals(order_terms.from_order(order))
+    row.update(
+        total=totals.total,
+        currency=totals.currency,
+        quantity=lines[0].quantity if len(lines) == 1 else None,
+        unit=lines[0].unit if len(lines) == 1 else "",
+        lines=len(lines),
+    )
+    if not row["product"] and lines:
+        row["product"] = lines[0].name
 
 
 def _inbox_row(negotiation, user, labels: dict) -> dict:
@@ -127,18 +189,7 @@ def _inbox_row(negotiation, user, labels: dict) -> dict:
         "state": labels["inquiry"],
     }
     if order is not None:
-        lines = order.lines.all()
-        totals = order_terms.totals(order_terms.from_order(order))
-        row.update(
-            total=totals.total,
-            currency=totals.currency,
-            state=labels[order.status],
-            quantity=lines[0].quantity if len(lines) == 1 else None,
-            unit=lines[0].unit if len(lines) == 1 else "",
-            lines=len(lines),
-        )
-        if not row["product"] and lines:
-            row["product"] = lines[0].name
+        row["state"] = labels[order.status]
     elif inquiry and not row["product"]:
         row["product"] = inquiry.subject
     return row

@@ -248,7 +248,8 @@ def inbox_for_user(
     since=None,
     until=None,
 ):
-    """The user's negotiations for the inbox: filtered, with order lines prefetched.
+    """The user's negotiations for the inbox, filtered (the inbox reads the order lines only
+    for the rows it does not have cached).
 
     ``query`` matches the counterpart company, the product or the order number (LOI-000042
     or 42); ``country`` is the counterpart's country code.
@@ -257,9 +258,7 @@ def inbox_for_user(
 
     from inquiries.selectors import counterpart_matches, negotiations_for_user
 
-    qs = negotiations_for_user(user, state=state, since=since, until=until).prefetch_related(
-        "order__lines"
-    )
+    qs = negotiations_for_user(user, state=state, since=since, until=until)
     if country:
         qs = qs.filter(counterpart_matches(user, "country", country))
     query = query.strip()

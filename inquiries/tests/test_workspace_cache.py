@@ -162,3 +162,17 @@ def test_a_warm_workspace_runs_the_same_queries_whatever_the_history(
 
     with django_assert_num_queries(8):
         _page(client, order)
+
+
+def test_the_chat_panes_strings_are_cached_per_language(client, buyer, seller):
+    from django.core.cache.utils import make_template_fragment_key
+
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.BUYER_CONFIRMED)
+    client.force_login(seller)
+
+    english = _page(client, order)
+    _page(client, order, headers={"HTTP_ACCEPT_LANGUAGE": "de"})
+
+    assert "data-chat-strings" in cache.get(make_template_fragment_key("chat_pane_strings", ["en"]))
+    assert cache.get(make_template_fragment_key("chat_pane_strings", ["de"]))
+    assert f'data-chat-negotiation="{order.negotiation_id}"' in english
