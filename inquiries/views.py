@@ -8,9 +8,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -18,6 +22,7 @@ from accounts.models import Side
 from accounts.selectors import company_profile
 from catalog.models import Product, Unit
 from chat import selectors as chat_selectors
+from common import fragments
 from common.errors import NotAllowed, NotFound, ValidationFailed
 from common.money import currency_choices
 from inquiries import selectors, services
@@ -82,6 +87,7 @@ def inbox(request):
     )
     for row in rows:
         row["chat_unread"] = chat_unread.get(row["negotiation"].pk, 0)
+    _render_rows(rows, is_seller=side == Side.SELLER)
     for tab in tabs:
         tab["label"] = _tab_label(tab, side)
     return render(
@@ -96,6 +102,65 @@ def inbox(request):
             "is_seller": side == Side.SELLER,
         },
     )
+
+
+def _render_rows(rows: list[dict], *, is_seller: bool) -> None:
+    """Each row's HTML, from the cache when the same row was rendered before.
+
+    A row's key is made of everything it shows (the order by its version, which covers its
+    state, lines and totals): a change to any of it is another key, so no row is ever stale.
+    The order lines are read only for the rows that are not cached.
+    """
+    keys = [fragments.content_key("inbox-row", *_row_inputs(row, is_seller)) for row in rows]
+    stored = cache.get_many(keys)
+    missing = [row for row, key in zip(rows, keys, strict=True) if key not in stored]
+    prefetch_related_objects([row["order"] for row in missing if row["order"]], "lines")
+    rendered = {}
+    for row, key in zip(rows, keys, strict=True):
+        if key not in stored:
+            _add_order_figures(row)
+            rendered[key] = render_to_string(
+                "inquiries/partials/inbox_row.html", {"row": row, "is_seller": is_seller}
+            )
+        row["html"] = mark_safe(stored.get(key) or rendered[key])  # noqa: S308 (our template)
+    if rendered:
+        cache.set_many(rendered, fragments.TIMEOUT)
+
+
+def _row_inputs(row: dict, is_seller: bool) -> tuple:
+    negotiation, counterpart, order = row["negotiation"], row["counterpart"], row["order"]
+    return (
+        is_seller,
+        negotiation.pk,
+        negotiation.last_activity_at,
+        counterpart.pk,
+        counterpart.legal_name,
+        counterpart.country.code,
+        row["product"],
+        row["unread"],
+        row["chat_unread"],
+        row["state"],
+        (order.pk, order.version, order.number) if order is not None else None,
+        (row["quantity"], row["unit"]) if order is None else None,
+    )
+
+
+def _add_order_figures(row: dict) -> None:
+    """Quantity, unit, total and the product name of a row's order, from its lines."""
+    order = row["order"]
+    if order is None:
+        return
+    lines = order.lines.all()
+    totals = order_terms.totals(order_terms.from_order(order))
+    row.update(
+        total=totals.total,
+        currency=totals.currency,
+        quantity=lines[0].quantity if len(lines) == 1 else None,
+        unit=lines[0].unit if len(lines) == 1 else "",
+        lines=len(lines),
+    )
+    if not row["product"] and lines:
+        row["product"] = lines[0].name
 
 
 def _inbox_row(negotiation, user, labels: dict) -> dict:
@@ -124,18 +189,7 @@ def _inbox_row(negotiation, user, labels: dict) -> dict:
         "state": labels["inquiry"],
     }
     if order is not None:
-        lines = order.lines.all()
-        totals = order_terms.totals(order_terms.from_order(order))
-        row.update(
-            total=totals.total,
-            currency=totals.currency,
-            state=labels[order.status],
-            quantity=lines[0].quantity if len(lines) == 1 else None,
-            unit=lines[0].unit if len(lines) == 1 else "",
-            lines=len(lines),
-        )
-        if not row["product"] and lines:
-            row["product"] = lines[0].name
+        row["state"] = labels[order.status]
     elif inquiry and not row["product"]:
         row["product"] = inquiry.subject
     return row
@@ -260,19 +314,40 @@ def _order_context(order, side, *, edit: bool, values, errors) -> dict:
     can_modify = "modify" in actions
     # Until someone has confirmed (a draft) the editor is open; afterwards "Modify" opens it.
     editing = can_modify and (edit or values is not None or order_selectors.is_draft(order))
-    form_values = values if values is not None else order_forms.values_from_terms(terms)
     live = order_forms.live_state(terms, values)
-    sections = order_forms.module_sections(form_values, errors, changes, live["required"])
-    for section in sections:
-        section["percent"] = live["completion"].modules[section["module"]].percent
-    line_totals = {line["index"]: line["total"] for line in live["line_totals"]}
-    for line in sections[0]["lines"]:
-        line["total"] = line_totals.get(line["index"])
+
+    def terms_sections() -> list[dict]:
+        form_values = values if values is not None else order_forms.values_from_terms(terms)
+        sections = order_forms.module_sections(form_values, errors, changes, live["required"])
+        for section in sections:
+            section["percent"] = live["completion"].modules[section["module"]].percent
+        line_totals = {line["index"]: line["total"] for line in live["line_totals"]}
+        for line in sections[0]["lines"]:
+            line["total"] = line_totals.get(line["index"])
+        return sections
+
+    # The terms as stored (no typed values, no errors) are the same for every viewer on the
+    # same side, version, language and editing state: rendered once, then taken from the cache.
+    sections, terms_html = None, None
+    if values is None and not errors:
+        key = fragments.versioned_key("loi-terms", order, side, editing)
+        terms_html = mark_safe(  # noqa: S308 (our own template's output)
+            fragments.cached(
+                key,
+                lambda: render_to_string(
+                    "orders/partials/loi_sections.html",
+                    {"sections": terms_sections(), "editing": editing, "totals": live["totals"]},
+                ),
+            )
+        )
+    else:
+        sections = terms_sections()
     return {
         **live,
         **order_forms.decision(order, side, live, actions=actions, editing=editing),
         "terms": terms,
         "sections": sections,
+        "terms_html": terms_html,
         "errors": errors,
         "changes": order_forms.change_rows(changes, currency=terms.get("currency", "")),
         "changes_since": my_last.terms_version if changes else None,

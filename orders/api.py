@@ -38,7 +38,7 @@ WRITE_RESPONSES = {
 
 def _order_response(request, order_id: int, code=status.HTTP_200_OK) -> Response:
     order = selectors.order_api_detail_for_user(user=request.user, order_id=order_id)
-    return Response(s.OrderSerializer(order, context={"request": request}).data, status=code)
+    return Response(s.order_payload(order, request), status=code)
 
 
 class OrderListCreateApi(ListAPIView):

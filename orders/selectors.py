@@ -66,15 +66,14 @@ def order_detail_for_user(*, user, order_id: int) -> Order:
 
 
 def order_api_detail_for_user(*, user, order_id: int) -> Order:
-    """The order with its lines and the number of revisions and events, in one query plus the
-    lines: the API's order detail links the revisions and the timeline instead of embedding
-    them, so its cost does not grow with the order's history."""
+    """The order with the number of revisions and events, in one query (the lines are read only
+    when its payload is not cached): the API's order detail links the revisions and the
+    timeline instead of embedding them, so its cost does not grow with the order's history."""
     from common.db import SubqueryCount
 
     queryset = (
         orders_for_user(user)
         .select_related("agreed_by")
-        .prefetch_related("lines")
         .annotate(
             revision_count=SubqueryCount(Revision.objects.filter(order_id=OuterRef("pk"))),
             event_count=SubqueryCount(OrderEvent.objects.filter(order_id=OuterRef("pk"))),
@@ -253,7 +252,8 @@ def inbox_for_user(
     since=None,
     until=None,
 ):
-    """The user's negotiations for the inbox: filtered, with order lines prefetched.
+    """The user's negotiations for the inbox, filtered (the inbox reads the order lines only
+    for the rows it does not have cached).
 
     ``query`` matches the counterpart company, the product or the order number (LOI-000042
     or 42); ``country`` is the counterpart's country code.
@@ -262,9 +262,7 @@ def inbox_for_user(
 
     from inquiries.selectors import counterpart_matches, negotiations_for_user
 
-    qs = negotiations_for_user(user, state=state, since=since, until=until).prefetch_related(
-        "order__lines"
-    )
+    qs = negotiations_for_user(user, state=state, since=since, until=until)
     if country:
         qs = qs.filter(counterpart_matches(user, "country", country))
     query = query.strip()

@@ -4,9 +4,12 @@ Input serializers take their field types, lengths, choices and ranges from the m
 API documents exactly what orders.terms.clean enforces; the services check everything again.
 """
 
+from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common import fragments
 from common.serializers import IdField, MoneyField, VersionField
 from orders import selectors
 from orders import terms as order_terms
@@ -268,6 +271,12 @@ class OrderSerializer(serializers.ModelSerializer):
             "timeline",
         )
 
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.context.get("omit", ()):
+            del fields[name]
+        return fields
+
     def _terms(self, order):
         cache = self.context.setdefault("_terms", {})
         if order.pk not in cache:
@@ -308,6 +317,49 @@ class OrderSerializer(serializers.ModelSerializer):
         if not order.agreed_digest:
             return None
         return SealSerializer(order).data
+
+
+# The fields of an order's payload that its row and lines alone determine: every write to those
+# bumps ``order.version``, so they are cached per (order, version, language, time zone).
+# Everything else is serialized on each request: the companies (edited on their own), the seal
+# (a check against the stored revision, and the agreeing user's name), the history counts and
+# links (the request's host), the allowed actions (their guards may read other tables), and any
+# field added later unless it is listed here.
+CACHED_FIELDS = (
+    "id",
+    "number",
+    "negotiation_id",
+    "status",
+    "version",
+    "terms_version",
+    "waiting_for",
+    "terms",
+    "completion",
+    "payment_due_at",
+    "initial_paid_at",
+    "paid_at",
+    "overdue_at",
+    "cancelled_at",
+    "cancel_reason",
+    "created_at",
+    "updated_at",
+)
+
+
+def order_payload(order: Order, request) -> dict:
+    """The OrderSerializer payload, its version-determined fields from the shared cache."""
+    context = {"request": request}
+    key = fragments.versioned_key("order-api", order)
+    stored = cache.get(key)
+    if stored is None:
+        prefetch_related_objects([order], "lines")  # once, for the terms and the seal check
+        data = OrderSerializer(order, context=context).data
+        cache.set(key, {name: data[name] for name in CACHED_FIELDS}, fragments.TIMEOUT)
+        return data
+    live = OrderSerializer(order, context={**context, "omit": CACHED_FIELDS}).data
+    return {
+        name: stored[name] if name in stored else live[name] for name in OrderSerializer.Meta.fields
+    }
 
 
 class OrderListSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -242,6 +243,20 @@ def comparison_queryset(*, user, rfq: RFQ, sort: str | None = None) -> QuerySet[
             output_field=IntegerField(),
         )
     ).order_by(*ordering, "pk")
+
+
+def comparison_page(*, user, rfq: RFQ, sort: str | None, number, per_page: int):
+    """One page of the comparison and its rows, in a count and one query, however many
+    quotations there are.
+
+    The page's quotations are picked by a subquery that sorts only the columns the order needs
+    (the quotation table, and the seller's company when sorting by it); the outer query reads
+    those few with their RFQ, category and companies. Sorting every wide joined row only to
+    keep 25 made the page grow with the number of quotations.
+    """
+    ordered = comparison_queryset(user=user, rfq=rfq, sort=sort)
+    page = Paginator(ordered.select_related(None).values("pk"), per_page).get_page(number)
+    return page, comparison_rows(rfq, ordered.filter(pk__in=page.object_list))
 
 
 def comparison_rows(rfq: RFQ, quotations) -> list[ComparisonRow]:

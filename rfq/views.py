@@ -105,16 +105,20 @@ def rfq_detail(request, rfq_id: int):
     user = request.user
     rfq = _get_or_404(selectors.rfq_get_for_user, user=user, rfq_id=rfq_id)
     sort = selectors.comparison_sort(request.GET.get("sort"))
-    quotations = selectors.comparison_queryset(user=user, rfq=rfq, sort=sort)
     is_buyer = user.company_id == rfq.buyer_company_id
     own = None
     page = None
     rows = []
     if is_buyer or user.is_staff:
-        page = Paginator(quotations, COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = selectors.comparison_rows(rfq, page.object_list)
+        page, rows = selectors.comparison_page(
+            user=user,
+            rfq=rfq,
+            sort=sort,
+            number=request.GET.get("page"),
+            per_page=COMPARISON_PAGE_SIZE,
+        )
     else:
-        own = quotations.first()
+        own = selectors.comparison_queryset(user=user, rfq=rfq, sort=sort).first()
     return render(
         request,
         "rfq/rfq_detail.html",

@@ -37,6 +37,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10, help="timed requests per page")
     parser.add_argument("--top", type=int, default=12, help="profile lines per page")
     parser.add_argument(
+        "--bench-data",
+        action="store_true",
+        help="build (or, with --reuse, find) the data set of `make bench` (scripts/bench/data.py) "
+        "instead, and profile the workspace and the RFQ with 10 quotations too",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="DATABASE_URL already holds the data of an earlier run: measure only",
@@ -46,7 +52,10 @@ def main() -> None:
     scratch = tempfile.mkdtemp(prefix="portal-profile-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/profile.sqlite3")
     os.environ["VAR_DIR"] = scratch
-    os.environ["DJANGO_SETTINGS_MODULE"] = "negotiation_portal.settings"
+    # The benchmark's settings are the shipped ones plus its bare view (the ceiling).
+    os.environ["DJANGO_SETTINGS_MODULE"] = (
+        "scripts.bench.settings" if args.bench_data else "negotiation_portal.settings"
+    )
 
     import django
 
@@ -66,7 +75,10 @@ def main() -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     started = time.perf_counter()
-    if args.reuse:
+    small_rfq = None
+    if args.bench_data:
+        seller, order, buyer, rfq, small_rfq = bench_data(args)
+    elif args.reuse:
         seller, order, buyer, rfq = find_data()
     else:
         seller, order = build_negotiations(args.negotiations, args.rounds)
@@ -82,6 +94,12 @@ def main() -> None:
         ("API order detail (20 revisions)", seller, f"/api/v1/orders/{order.pk}/"),
         ("RFQ comparison (1,000 quotations)", buyer, f"/rfq/{rfq.pk}/"),
     ]
+    if small_rfq is not None:
+        rows[1:1] = [
+            ("Workspace (big order, seller)", seller, f"/negotiations/{order.negotiation_id}/")
+        ]
+        rows.append(("RFQ comparison (10 quotations)", buyer, f"/rfq/{small_rfq.pk}/"))
+        rows.append(("Bare view (the benchmark's ceiling)", seller, "/__bench__/bare/"))
     print("| Request | median ms | SQL queries | profiled ms |")
     print("| --- | ---: | ---: | ---: |")
     reports = []
@@ -91,6 +109,35 @@ def main() -> None:
         reports.append((label, report))
     for label, report in reports:
         print(f"\n## {label}\n{report}")
+
+
+def bench_data(args):
+    """The benchmark's data set (without the sweep's orders and the chat rig)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from orders.models import Order
+    from rfq.models import RFQ
+
+    if not args.reuse:
+        from scripts.bench import data
+
+        data.build(sweep_orders=1, chat_pairs=1, progress=print)
+    users = get_user_model().objects
+    seller = users.get(username="bench-seller")
+    buyer = users.get(username="bench-rfq-buyer")
+    order = (
+        Order.objects.filter(negotiation__seller_company_id=seller.company_id)
+        .annotate(n=Count("revisions"))
+        .order_by("-n")
+        .first()
+    )
+    big, small = (
+        RFQ.objects.filter(buyer_company_id=buyer.company_id)
+        .annotate(n=Count("quotations"))
+        .order_by("-n")
+    )
+    return seller, order, buyer, big, small
 
 
 def find_data():

@@ -1,6 +1,7 @@
 """The inbox: tabs with counts, rows, search, filters, pagination, access, query counts."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.tests.factories import BuyerCompanyFactory, BuyerFactory
@@ -194,9 +195,13 @@ def test_the_seller_inbox_runs_a_constant_number_of_queries(
 ):
     _fill_inbox(buyer, seller, product, n)
     client.force_login(seller)
-    client.get(INBOX)  # warm the session and the last-active stamp
+    client.get(INBOX)  # warm the session, the last-active stamp and the cached rows
 
-    # session, user, company, tab counts, page count, page rows, order lines, chat unread counts
+    # session, user, company, tab counts, page count, page rows, chat unread counts
+    with django_assert_num_queries(7):
+        client.get(INBOX)
+    cache.clear()
+    # ... and the order lines of the rows that are not cached
     with django_assert_num_queries(8):
         client.get(INBOX)
 
@@ -209,6 +214,9 @@ def test_the_buyer_inbox_runs_a_constant_number_of_queries(
     client.force_login(buyer)
     client.get(INBOX)
 
+    with django_assert_num_queries(7):
+        client.get(INBOX)
+    cache.clear()
     with django_assert_num_queries(8):
         client.get(INBOX)
 
@@ -278,3 +286,80 @@ def test_units_agree_with_the_quantity(client, seller):
 
     assert "1 piece<" in page
     assert "1,000 boxes<" in page
+
+
+def _row_of(page: str, order) -> str:
+    return page.split(order.number)[0].rsplit("<tr", 1)[1] + page.split(order.number)[1][:2000]
+
+
+def test_a_cached_inbox_row_shows_the_new_total_after_a_modify(client, buyer, seller):
+    from orders.services import order_modify
+    from orders.tests.factories import complete_values
+
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    client.force_login(seller)
+    before = client.get(INBOX).content.decode()
+    values = complete_values(order)
+    values["lines"][0]["quantity"] = "7777"
+
+    order_modify(order_id=order.pk, actor=buyer, version=order.version, values=values)
+
+    after = client.get(INBOX).content.decode()
+    assert "7,777" in _row_of(after, order) and "7,777" not in _row_of(before, order)
+    assert "Confirmed by buyer" in _row_of(after, order)
+
+
+def test_a_cached_inbox_row_shows_the_paid_state_after_a_payment(client, buyer, seller):
+    from orders.services import order_mark_paid
+
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
+    client.force_login(seller)
+    client.get(INBOX)
+
+    order_mark_paid(order_id=order.pk, amount="1.00")
+
+    assert ">Paid<" in _row_of(client.get(INBOX).content.decode(), order)
+
+
+def test_a_cached_inbox_row_shows_a_renamed_counterpart_and_new_chat_messages(
+    client, buyer, seller
+):
+    from chat import services as chat_services
+
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    client.force_login(seller)
+    assert "unread message" not in client.get(INBOX).content.decode()
+    buyer.company.legal_name = "Renamed Importers AG"
+    buyer.company.save()
+    chat_services.message_post(
+        negotiation_id=order.negotiation_id, actor=buyer, body="Hello", client_id="c1"
+    )
+
+    row = _row_of(client.get(INBOX).content.decode(), order)
+
+    assert "Renamed Importers AG" in row
+    assert "1 unread message" in row
+
+
+def test_inbox_rows_follow_a_language_switch(client, buyer, seller):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    client.force_login(seller)
+    english = _row_of(client.get(INBOX).content.decode(), order)
+
+    german = _row_of(client.get(INBOX, HTTP_ACCEPT_LANGUAGE="de").content.decode(), order)
+
+    assert german != english
+    assert _row_of(client.get(INBOX).content.decode(), order) == english
+
+
+def test_the_other_sides_inbox_row_names_its_own_counterpart(client, buyer, seller):
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    client.force_login(seller)
+    seller_row = _row_of(client.get(INBOX).content.decode(), order)
+    client.force_login(buyer)
+
+    buyer_row = _row_of(client.get(INBOX).content.decode(), order)
+
+    assert buyer.company.legal_name in seller_row
+    assert seller.company.legal_name in buyer_row
+    assert seller.company.legal_name not in seller_row

@@ -261,3 +261,26 @@ def test_comparison_page_runs_constant_queries(
     with django_assert_num_queries(7):
         response = client.get(reverse("rfq:detail", args=[rfq.pk]))
     assert len(response.context["rows"]) == min(n, 25)
+
+
+@pytest.mark.parametrize("sort", ["total", "-seller", "lead_time"])
+def test_comparison_sorts_only_narrow_rows_and_reads_one_page_of_wide_ones(
+    sort, buyer, rfq, category, as_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rfq.tests.factories import seller_in_category
+
+    for _ in range(30):
+        QuotationFactory(rfq=rfq, author=seller_in_category(category))
+    url = reverse("rfq:detail", args=[rfq.pk]) + f"?sort={sort}&page=2"
+
+    with CaptureQueriesContext(connection) as queries:
+        response = as_user(buyer).get(url)
+
+    (page_query,) = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "T4" in q["sql"]]
+    # The LIMIT belongs to a subquery of quotation ids, not to the join of every column.
+    assert page_query.index("IN (SELECT") < page_query.index("LIMIT")
+    assert not page_query.rstrip().endswith(("LIMIT 25", "OFFSET 25"))
+    assert len(response.context["rows"]) == 5
