@@ -16,7 +16,7 @@ from django.conf import settings
 from chat import selectors, services
 from chat.serializers import message_data
 from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
-from common.realtime import db_to_async, user_group
+from common.realtime import PooledDatabaseConsumer, db_to_async, user_group
 from inquiries.selectors import negotiation_side
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def _state(negotiation_id: int, side: str | None) -> dict:
     }
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class ChatConsumer(PooledDatabaseConsumer, AsyncJsonWebsocketConsumer):
     joined = False
 
     async def __call__(self, scope, receive, send):

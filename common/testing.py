@@ -3,11 +3,13 @@
 Only imported by tests; nothing here runs in the portal itself.
 """
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -143,3 +145,54 @@ def start_celery_worker(*, env: dict, log_path: Path, name: str = "worker") -> s
         time.sleep(0.2)
     stop_process(process)
     raise RuntimeError(f"The worker did not get ready:\n{log_path.read_text()}")
+
+
+class StallingProxy:
+    """A TCP relay to ``target`` (host, port) on a free loopback port that can stall: after
+    ``stall()`` it keeps every connection open and relays nothing, as a Redis or database
+    that stopped answering would. Threads only; ``close()`` ends it."""
+
+    def __init__(self, target: tuple[str, int]):
+        self.target = target
+        self.stalled = threading.Event()
+        self.closed = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._relay, args=(source, sink), daemon=True).start()
+
+    def _relay(self, source: socket.socket, sink: socket.socket) -> None:
+        while not self.closed.is_set():
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            while self.stalled.is_set() and not self.closed.is_set():
+                time.sleep(0.05)  # hold the data: the other side waits for an answer
+            try:
+                sink.sendall(data)
+            except OSError:
+                return
+
+    def stall(self) -> None:
+        self.stalled.set()
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.close()

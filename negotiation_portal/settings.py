@@ -246,8 +246,20 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Redis pub/sub by default: a broadcast is one PUBLISH and reaches each process's sockets
+    # at once, where the list-based layer costs four round trips per broadcast and one
+    # blocking pop per socket per message (measured: docs/performance.md, chat rows).
+    # "core" (channels_redis.core) keeps messages for a busy socket (capacity/expiry).
+    CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="pubsub")
+    if CHANNEL_LAYER not in ("pubsub", "core"):
+        raise ImproperlyConfigured("CHANNEL_LAYER is pubsub or core.")
     CHANNEL_LAYERS = {
         "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+        if CHANNEL_LAYER == "pubsub"
+        else {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "capacity": 500, "expiry": 30},
         }
@@ -441,6 +453,11 @@ CHAT_MAX_FRAME_BYTES = 64 * 1024
 # A socket re-reads its user's access at most this often (logout, a password change and a
 # change of company or active flag act at once through the user's group, whatever this is).
 CHAT_ACCESS_RECHECK_SECONDS = 5
+# Threads per process for the database work of chat and notification sockets
+# (common.realtime.db_to_async); each holds a pooled connection while it runs.
+WEBSOCKET_DB_THREADS = env.int(
+    "WEBSOCKET_DB_THREADS", default=env.int("DATABASE_POOL_MAX_SIZE", default=10)
+)
 # hello with last_id 0 replays the newest CHAT_REPLAY_LATEST messages (older pages come over
 # REST); a reconnect replays at most CHAT_REPLAY_MAX messages per frame.
 CHAT_REPLAY_LATEST = 50

@@ -8,7 +8,7 @@ import json
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.models import User
-from common.realtime import db_to_async, user_group
+from common.realtime import PooledDatabaseConsumer, db_to_async, user_group
 from notifications.services import notifications_group
 
 CLOSE_NOT_AUTHENTICATED = 4401
@@ -19,7 +19,7 @@ def _still_active(user_id: int) -> bool:
     return User.objects.filter(pk=user_id, is_active=True).exists()
 
 
-class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(PooledDatabaseConsumer, AsyncJsonWebsocketConsumer):
     groups_joined: tuple[str, ...] = ()
 
     async def __call__(self, scope, receive, send):

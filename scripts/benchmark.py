@@ -2,7 +2,7 @@
 same run (the machine is shared, so only ratios hold). `make bench` runs it.
 
     .venv/bin/python scripts/benchmark.py [--quick] [--sweep-orders N] [--pairs N]
-                                          [--only sweep queries http chat]
+                                          [--only sweep queries http chat] [--profile DIR]
 
 1. Starts PostgreSQL and Redis with scripts/services.sh (and stops them at the end, unless
    they were already running), creates and migrates a fresh database (dropped at the end),
@@ -337,6 +337,12 @@ def main() -> None:
         default=GROUPS,
         help="run only these groups of rows (default: all)",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="chat servers under cProfile: DIR/chat-{a,b}-{loop,threads}.prof, and their logs",
+    )
     args = parser.parse_args()
     profile = dict(PROFILES["quick" if args.quick else "full"])
     if args.sweep_orders:
@@ -374,7 +380,7 @@ def main() -> None:
         if "http" in args.only:
             rows += http_rows(ds, env, scratch, servers, profile, args.pairs, database_url, db_name)
         if "chat" in args.only:
-            rows += chat_rows(ds, env, scratch, servers, profile, redis_url)
+            rows += chat_rows(ds, env, scratch, servers, profile, redis_url, args.profile)
     finally:
         for server in servers:
             server.stop()
@@ -509,7 +515,7 @@ def http_rows(ds, env, scratch, servers, profile, pairs, database_url, db_name) 
     return rows
 
 
-def chat_rows(ds, env, scratch, servers, profile, redis_url) -> list[Row]:
+def chat_rows(ds, env, scratch, servers, profile, redis_url, profile_dir=None) -> list[Row]:
     from django.conf import settings
     from django.db.models import Max
 
@@ -525,9 +531,21 @@ def chat_rows(ds, env, scratch, servers, profile, redis_url) -> list[Row]:
         for n, u in zip(ds.chat_negotiations, ds.chat_senders, strict=True)
     ]
     window = getattr(settings, "CHAT_RATE_LIMIT", (20, 10))[1]
-    a = Server(port=free_port(), env=env, log=scratch / "chat-a.log").start()
+    if profile_dir is not None:
+        profile_dir = profile_dir.resolve()
+        profile_dir.mkdir(parents=True, exist_ok=True)
+
+    def server(name: str) -> Server:
+        return Server(
+            port=free_port(),
+            env=env,
+            log=scratch / f"chat-{name}.log",
+            profile=profile_dir / f"chat-{name}" if profile_dir is not None else None,
+        ).start()
+
+    a = server("a")
     servers.append(a)
-    b = Server(port=free_port(), env=env, log=scratch / "chat-b.log").start()
+    b = server("b")
     servers.append(b)
     name = settings.SESSION_COOKIE_NAME
     seconds = profile["chat"]
@@ -544,13 +562,16 @@ def chat_rows(ds, env, scratch, servers, profile, redis_url) -> list[Row]:
         last_id=last_id(),
         seconds=seconds,
         per_writer=CHAT_WRITER_RATE,
+        cpu_clock=a.cpu_seconds,
     )
+    cpu_ms = result.server_cpu_seconds * 1000 / result.acked if result.acked else 0
     rows.append(
         Row(
             what=f"Chat messages one ASGI process handles ({len(pairs)} writers, closed loop, "
             f"up to {len(pairs) * CHAT_WRITER_RATE:.0f}/s offered, {seconds} s)",
             result=f"{result.acked_per_second:.0f} msg/s acknowledged ({result.acked:,} in "
-            f"{result.seconds:.1f} s)",
+            f"{result.seconds:.1f} s); server CPU {cpu_ms:.1f} ms a message (one core: "
+            f"{1000 / cpu_ms if cpu_ms else 0:.0f} msg/s)",
             goal=">= 300 msg/s",
             met=result.acked_per_second >= 300,
             errors=chat_errors(result),
@@ -596,6 +617,9 @@ def chat_rows(ds, env, scratch, servers, profile, redis_url) -> list[Row]:
     for s in servers:
         s.stop()
     servers.clear()
+    if profile_dir is not None:
+        for name in ("a", "b"):
+            shutil.copy(scratch / f"chat-{name}.log", profile_dir / f"chat-{name}.log")
     return rows
 
 

@@ -46,6 +46,7 @@ class ChatResult:
     open_failures: int = 0
     in_flight: int = 0  # sent, still unanswered when a closed-loop run ended
     raw_latencies_ms: list[float] = field(default_factory=list)
+    server_cpu_seconds: float = 0.0  # the server's CPU time while the writers wrote
 
     @property
     def refused(self) -> int:
@@ -313,6 +314,7 @@ async def _throughput(
     last_id: int,
     seconds: float,
     per_writer: float,
+    cpu_clock=None,
 ) -> ChatResult:
     """Closed loop on one process: every writer sends its next message when the last one is
     acknowledged, no faster than ``per_writer`` a second (under the chat limit); listeners on
@@ -354,6 +356,7 @@ async def _throughput(
             s.on_frame = on_listener_frame
 
     loop = asyncio.get_running_loop()
+    cpu_begin = cpu_clock() if cpu_clock else 0.0
     begin = time.perf_counter()
     end = begin + seconds
     last_ack = begin
@@ -387,6 +390,8 @@ async def _throughput(
     await asyncio.gather(
         *(write(k, s) for k, s in enumerate(writers) if s is not None and listeners[k] is not None)
     )
+    if cpu_clock:
+        result.server_cpu_seconds = cpu_clock() - cpu_begin
     # Throughput over the time it took to answer what was sent in the window.
     result.seconds = max(seconds, last_ack - begin)
     result.delivered = len(seen)

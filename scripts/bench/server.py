@@ -58,13 +58,19 @@ def _set_option(command: list[str], name: str, value: str) -> list[str]:
 class Server:
     """One uvicorn server (``workers`` processes) on 127.0.0.1:port with the given environment."""
 
-    def __init__(self, *, port: int, env: dict, log: Path, workers: int = 1):
+    def __init__(
+        self, *, port: int, env: dict, log: Path, workers: int = 1, profile: Path | None = None
+    ):
         command = production_command()
         command[0] = str(Path(sys.executable).parent / "uvicorn")
         command = _set_option(command, "--host", "127.0.0.1")
         command = _set_option(command, "--port", str(port))
         if workers > 1:
             command = _set_option(command, "--workers", str(workers))
+        if profile is not None:
+            # cProfile for the event loop and the worker threads (scripts/bench/profiled.py).
+            profiler = str(ROOT / "scripts" / "bench" / "profiled.py")
+            command = [sys.executable, profiler, str(profile), "-m", "uvicorn", *command[1:]]
         self.command = command
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
@@ -136,6 +142,18 @@ class Server:
                 causes[cause] = causes.get(cause, 0) + 1
         ranked = sorted(causes.items(), key=lambda item: -item[1])[:top]
         return "; ".join(f"{cause} × {n}" for cause, n in ranked)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server's processes have used so far: on a shared
+        machine, CPU per message holds where messages per second do not."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
 
     def rss_mb(self) -> float:
         """Resident memory of the worker processes (the supervisor too when there is only one
