@@ -149,7 +149,7 @@ class Order(models.Model):
     )
     # With the balance due after shipment or after delivery: how many days after that event.
     balance_due_days = models.PositiveIntegerField(
-        _("balance due (days after the event)"),
+        _("days until the balance is due (after the event)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(MAX_PAYMENT_DEADLINE_DAYS)],

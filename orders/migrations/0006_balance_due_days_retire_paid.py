@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='order',
             name='balance_due_days',
-            field=models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(365)], verbose_name='balance due (days after the event)'),
+            field=models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(365)], verbose_name='days until the balance is due (after the event)'),
         ),
         migrations.AlterField(
             model_name='order',
