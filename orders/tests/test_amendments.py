@@ -6,11 +6,12 @@ import pytest
 
 from accounts.tests.factories import BuyerFactory
 from common.errors import InvalidTransition, NotAllowed, NotFound, StaleVersion, ValidationFailed
-from orders import amendments, selectors, services
+from orders import amendments, selectors
 from orders import terms as order_terms
 from orders.models import Amendment, Order, OrderEvent, OrderStatus
 from orders.signals import order_amended
 from orders.tests.factories import complete_values, make_order, snapshot
+from payments.tests.factories import pay_received
 
 S = OrderStatus
 
@@ -256,7 +257,7 @@ def test_an_answer_based_on_a_stale_order_version_is_refused_and_changes_nothing
 ):
     amendment = _propose_more(agreed, seller)
     # Something else moved the order on after the buyer loaded the proposal.
-    services.order_record_initial_payment(order_id=agreed.pk, amount="1545.00")
+    pay_received(agreed, buyer, seller, "1545.00")
     before = snapshot(agreed)
 
     for answer in (amendments.amendment_accept, amendments.amendment_reject):

@@ -6,6 +6,7 @@ import pytest
 from orders import services
 from orders.models import Order, OrderStatus
 from orders.tests.factories import complete_values, make_order
+from payments.tests.factories import pay_received
 
 
 def _get(client, order):
@@ -77,10 +78,10 @@ def test_the_detail_after_a_payment_shows_it_paid(api_as, buyer, seller):
     client = api_as(buyer)
     assert _get(client, order)["paid_at"] is None
 
-    services.order_mark_paid(order_id=order.pk, amount="1.00")
+    pay_received(order, buyer, seller, "5150.00")  # the whole order, deposit and balance
 
     after = _get(client, order)
-    assert after["status"] == OrderStatus.PAID
+    assert after["status"] == OrderStatus.READY_TO_SHIP
     assert after["paid_at"] is not None
 
 

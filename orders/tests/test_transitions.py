@@ -33,6 +33,8 @@ ALLOWED = {
     ("cancel", S.SELLER_CONFIRMED): {"buyer": S.CANCELLED, "seller": S.CANCELLED},
     ("cancel", S.BUYER_CONFIRMED): {"buyer": S.CANCELLED, "seller": S.CANCELLED},
 }
+# The fulfilment actions open in these states (shipments/tests cover where they lead).
+FULFILMENT_ALLOWED = {(S.READY_TO_SHIP, "seller"): {"ship", "ship_rest"}}
 
 
 def _expected_error(action: str, state: str, actor: str) -> type[Exception]:
@@ -206,5 +208,6 @@ def test_allowed_actions_agree_with_the_matrix(buyer, seller, product, state, si
     order = make_order(buyer=buyer, seller=seller, status=state, product=product)
 
     expected = {action for action in ACTIONS if side in ALLOWED.get((action, state), {})}
+    expected |= FULFILMENT_ALLOWED.get((state, side), set())
 
     assert services.allowed_actions(order, side) == expected

@@ -227,8 +227,18 @@ def inbox_templates(*, seller, buyers, products) -> list:
     from orders.models import OrderStatus
     from orders.tests.factories import make_order
 
+    # The states make_order walks an order to through the services (the shipping states need
+    # shipments; one order per negotiation state is what the inbox's tabs and rows show).
+    states = (
+        OrderStatus.DRAFT,
+        OrderStatus.SELLER_CONFIRMED,
+        OrderStatus.BUYER_CONFIRMED,
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.READY_TO_SHIP,
+        OrderStatus.CANCELLED,
+    )
     templates = []
-    for k, status in enumerate(OrderStatus):
+    for k, status in enumerate(states):
         product = products[k % len(products)]
         templates.append(
             make_order(buyer=buyers[k % len(buyers)], seller=seller, status=status, product=product)

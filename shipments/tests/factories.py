@@ -13,16 +13,29 @@ from django.utils import timezone
 from PIL import Image
 
 from orders.models import Order, OrderLine, OrderStatus
-from orders.tests.factories import make_order
+from orders.tests.factories import NOTHING_BEFORE_SHIPMENT, make_order
+from payments.tests.factories import pay_received
 from shipments import services
 
 
 def ready_order(*, buyer, seller, product=None, extra_lines: int = 0, paid: bool = False):
     """An agreed order (1,000 pieces of one line, plus ``extra_lines`` lines of 50 pieces)
-    that is ready to ship; ``paid``: every instalment paid (order_fully_paid is true)."""
-    order = make_order(
-        buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT, product=product
-    )
+    that is ready to ship, through the services: ``paid``, the buyer paid the whole order
+    before shipment (order_fully_paid is true); otherwise nothing was due before shipment."""
+    if paid:
+        order = make_order(
+            buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT, product=product
+        )
+        pay_received(order, buyer, seller, "5150.00")
+    else:
+        order = make_order(
+            buyer=buyer,
+            seller=seller,
+            status=OrderStatus.READY_TO_SHIP,
+            product=product,
+            terms=NOTHING_BEFORE_SHIPMENT,
+        )
+    # Extra lines are added to the agreed order directly: the shipping rules read the lines.
     for position in range(1, extra_lines + 1):
         OrderLine.objects.create(
             order=order,
@@ -32,11 +45,6 @@ def ready_order(*, buyer, seller, product=None, extra_lines: int = 0, paid: bool
             unit="piece",
             unit_price=Decimal("0.50"),
         )
-    Order.objects.filter(pk=order.pk).update(
-        status=OrderStatus.READY_TO_SHIP,
-        version=order.version + 1,
-        paid_at=timezone.now() if paid else None,
-    )
     return fresh(order)
 
 
