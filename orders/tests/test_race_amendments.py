@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from accounts.tests.factories import SellerFactory
 from common.errors import InvalidTransition, StaleVersion
-from orders import amendments, selectors, services
+from orders import amendments, selectors
 from orders.models import Amendment, Order, OrderEvent, OrderStatus
 from orders.signals import order_amended
 from orders.tests.factories import make_order
 from payments import services as payment_services
-from payments.models import PaymentStatus
+from payments.models import Instalment, PaymentStatus
 from payments.tests.factories import pay, set_bank_details
 
 S = OrderStatus
@@ -37,13 +37,18 @@ def hold_after_read(monkeypatch):
     state = {"barrier": None}
     read = selectors.order_get_for_user
 
+    held = threading.local()
+
     def read_then_wait(*, user, order_id):
         order = read(user=user, order_id=order_id)
-        if state["barrier"] is not None:
+        # Once per call: the cancel for non-payment reads through payments, then orders.
+        if state["barrier"] is not None and getattr(held, "barrier", None) is not state["barrier"]:
+            held.barrier = state["barrier"]
             state["barrier"].wait(timeout=10)
         return order
 
     monkeypatch.setattr(selectors, "order_get_for_user", read_then_wait)
+    monkeypatch.setattr(payment_services, "order_get_for_user", read_then_wait)
     return state
 
 
@@ -92,10 +97,11 @@ def _race(*calls, hold, overlap: int = 0):
 def _overdue_order_with_a_proposal(buyer, seller, product):
     """Agreed, overdue, with the buyer's open proposal (fewer bottles): version ``base``."""
     order = make_order(buyer=buyer, seller=seller, status=S.AWAITING_PAYMENT, product=product)
-    Order.objects.filter(pk=order.pk).update(
-        payment_due_at=timezone.now() - datetime.timedelta(days=1)
-    )
-    services.order_mark_overdue(order_id=order.pk)
+    # Agreed three weeks ago with 14 days to pay: both instalments are late.
+    agreed_at = timezone.now() - datetime.timedelta(days=21)
+    Order.objects.filter(pk=order.pk).update(agreed_at=agreed_at)
+    Instalment.objects.filter(order=order).update(due_at=agreed_at + datetime.timedelta(days=14))
+    payment_services.payment_overdue_mark(order_id=order.pk)
     order = Order.objects.get(pk=order.pk)
     amendment = amendments.amendment_propose(
         order_id=order.pk,
@@ -118,7 +124,7 @@ def _accept_and_cancel(order, amendment, base, seller, colleague):
         version=base,
     )
     cancel = functools.partial(
-        services.order_cancel_overdue,
+        payment_services.order_cancel_for_non_payment,
         order_id=order.pk,
         actor=colleague,
         version=base,
