@@ -43,7 +43,10 @@ def group_send(group: str, event: dict) -> None:
         return
     loop = _serving_loop()
     if loop is None:
-        async_to_sync(_send)(layer, group, event)
+        try:
+            async_to_sync(_send)(layer, group, event)
+        except Exception:  # e.g. sync code on a thread that runs an event loop
+            logger.exception("realtime: broadcast to %s failed", group)
         return
     future = asyncio.run_coroutine_threadsafe(_send(layer, group, event), loop)
     started = getattr(_thread_sends, "futures", None)

@@ -91,3 +91,11 @@ async def test_a_socket_forwards_an_event_without_a_hop_to_the_shared_thread():
         await consumer.dispatch({"type": "chat.message", "id": 1})
     assert consumer.handled == [{"type": "chat.message", "id": 1}]
     close.assert_not_called()
+
+
+async def test_a_broadcast_from_sync_code_on_a_thread_running_a_loop_is_logged_not_raised(
+    slow_layer, caplog
+):
+    """As in the browser tests, whose sync code runs beside Playwright's event loop."""
+    realtime.group_send("chat-1", {"type": "chat.read"})
+    assert "broadcast to chat-1 failed" in caplog.text

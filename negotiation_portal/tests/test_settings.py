@@ -188,7 +188,9 @@ def test_embedded_default_uses_the_in_memory_channel_layer_and_a_local_cache(emb
 
 
 def test_redis_url_switches_the_channel_layer_and_the_cache_to_redis(production):
-    assert production["CHANNEL_LAYER"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert production["CHANNEL_LAYER"]["BACKEND"] == (
+        "channels_redis.pubsub.RedisPubSubChannelLayer"
+    )
     assert production["CHANNEL_LAYER"]["CONFIG"]["hosts"] == [
         {"address": "redis://cache.internal:6379/1", "socket_timeout": 15}
     ]
@@ -196,6 +198,17 @@ def test_redis_url_switches_the_channel_layer_and_the_cache_to_redis(production)
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/1",
     }
+
+
+def test_channel_layer_core_keeps_the_list_based_redis_layer(tmp_path):
+    layer = load_settings(tmp_path / "var", {**PRODUCTION_ENV, "CHANNEL_LAYER": "core"})[
+        "CHANNEL_LAYER"
+    ]
+    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert (layer["CONFIG"]["capacity"], layer["CONFIG"]["expiry"]) == (500, 30)
+    assert layer["CONFIG"]["hosts"] == [
+        {"address": "redis://cache.internal:6379/1", "socket_timeout": 15}
+    ]
 
 
 def test_embedded_default_runs_celery_over_the_filesystem_broker(embedded, embedded_var):
