@@ -5,8 +5,10 @@ class PaymentsConfig(AppConfig):
     name = "payments"
 
     def ready(self):
-        from orders.services import order_event_recorded
-        from payments import receivers
+        from orders.services import agreement_check_register, order_event_recorded
+        from payments import receivers, services
+
+        agreement_check_register(services.agreement_check_bank_details)
 
         order_event_recorded.connect(
             receivers.snapshot_bank_details_on_agreement,

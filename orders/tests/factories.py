@@ -48,8 +48,10 @@ def complete_values(order=None, **overrides) -> dict:
     return values
 
 
-def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complete=True):
-    """An order between the two users' companies, walked to ``status`` through the services."""
+def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complete=True, terms=None):
+    """An order between the two users' companies, walked to ``status`` through the services;
+    ``terms`` overrides ``complete_values`` (e.g. ``{"payment_method": "card"}``)."""
+    terms = terms or {}
     inquiry = InquiryFactory(
         negotiation__buyer_company=buyer.company,
         negotiation__seller_company=seller.company,
@@ -60,7 +62,10 @@ def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complet
     order = services.order_create_draft(inquiry_id=inquiry.pk, actor=seller)
     if complete or status != OrderStatus.DRAFT:
         order = services.order_modify(
-            order_id=order.pk, actor=seller, version=order.version, values=complete_values(order)
+            order_id=order.pk,
+            actor=seller,
+            version=order.version,
+            values=complete_values(order, **terms),
         )
     if status == OrderStatus.DRAFT:
         return _fresh(order)
@@ -70,7 +75,7 @@ def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complet
             order_id=order.pk,
             actor=buyer,
             version=order.version,
-            values=complete_values(_fresh(order), shipping_fee="300.00"),
+            values=complete_values(_fresh(order), **{"shipping_fee": "300.00", **terms}),
         )
         return _fresh(order)
     order = services.order_confirm(order_id=order.pk, actor=seller, version=order.version)
@@ -81,10 +86,30 @@ def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complet
             order_id=order.pk, actor=buyer, version=order.version, reason="Found another supplier"
         )
         return _fresh(order)
+    if complete_values(**terms)["payment_method"] == "tt":
+        ensure_bank_details(seller)
     order = services.order_confirm(order_id=order.pk, actor=buyer, version=order.version)
     if status == OrderStatus.PAID:
         order = services.order_mark_paid(order_id=order.pk, amount=str(Decimal("5150.00")))
     return _fresh(order)
+
+
+SELLER_BANK = {
+    "beneficiary": "Ningbo Bright Housewares Co",
+    "bank_name": "Bank of Ningbo",
+    "account_number": "CN12 3456 7890 1234",
+    "swift_bic": "BKNBCN2N",
+    "bank_address": "Ningbo, China",
+}
+
+
+def ensure_bank_details(seller) -> None:
+    """A T/T order is agreed only with the seller's bank details on file (payments' rule)."""
+    from payments import selectors as payment_selectors
+    from payments import services as payment_services
+
+    if payment_selectors.bank_account_for_company(seller.company_id) is None:
+        payment_services.bank_account_update(actor=seller, values=SELLER_BANK)
 
 
 def _fresh(order):
