@@ -4,6 +4,7 @@ from knox.models import AuthToken
 
 from accounts.models import Company, FreightRate, User
 from common.db import SubqueryCount, SubqueryMax
+from common.errors import NotFound
 
 
 def company_profiles():
@@ -40,6 +41,13 @@ def api_tokens_for_user(user: User) -> list:
         .only("token_key", "created", "expiry")
         .order_by("-created")
     )
+
+
+def company_of_user(user) -> Company:
+    company = Company.objects.filter(pk=user.company_id).first() if user.company_id else None
+    if company is None:
+        raise NotFound("You do not belong to a company.")
+    return company
 
 
 def sales_contact(company: Company) -> dict:

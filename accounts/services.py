@@ -140,16 +140,15 @@ def company_update(*, company_id: int, actor: User, values: dict) -> Company:
     return company
 
 
-@transaction.atomic
 def sales_contact_update(*, actor: User, values: dict) -> Company:
     """A seller member sets the company's default sales contact (name, e-mail, phone)."""
     if actor.side != Side.SELLER:
         raise NotAllowed(_("Only sellers keep a sales contact."))
-    cleaned, errors = clean_fields(Company, SALES_CONTACT_FIELDS, values)
-    if errors:
-        raise ValidationFailed(errors)
-    Company.objects.filter(pk=actor.company_id).update(**cleaned)
-    return Company.objects.get(pk=actor.company_id)
+    return company_update(
+        company_id=actor.company_id,
+        actor=actor,
+        values={name: values.get(name) or "" for name in SALES_CONTACT_FIELDS},
+    )
 
 
 # --- Freight rates ----------------------------------------------------------------------------
@@ -179,7 +178,7 @@ def freight_rate_set(*, actor: User, values: dict) -> FreightRate:
 @transaction.atomic
 def freight_rate_delete(*, actor: User, rate_id: int) -> None:
     deleted, _rows = FreightRate.objects.filter(pk=rate_id, seller_id=actor.company_id).delete()
-    if not deleted or actor.company_id is None:
+    if not deleted:
         raise NotFound(_("No such freight rate."))
 
 

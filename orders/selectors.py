@@ -327,3 +327,10 @@ def start_order_seller(product: Product) -> StartOrderSeller:
         currency=product.currency,
         rates=list(freight_rates_of_seller(seller.pk).filter(currency=product.currency)),
     )
+
+
+def start_order_seller_for_product(*, product_id: int) -> StartOrderSeller:
+    product = Product.objects.select_related("seller").filter(pk=product_id, active=True).first()
+    if product is None:
+        raise NotFound("No such product.")
+    return start_order_seller(product)

@@ -208,3 +208,20 @@ def test_the_api_refuses_a_seller_carriage_incoterm_without_a_rate(buyer, produc
 
     assert response.status_code == 400
     assert list(response.json()) == ["incoterm"]
+
+
+def test_the_api_tells_the_seller_side_of_start_order(buyer, product, api_as, rate_to_germany):
+    response = api_as(buyer).get(f"/api/v1/orders/start/{product.pk}/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["seller_contact_email"] == "li@seller.example"
+    assert body["origin_country"] == "CN"
+    assert body["freight_rates"] == [
+        {"destination_country": "DE", "currency": "USD", "per_order": "200.00", "per_unit": "0.15"}
+    ]
+    assert body["buyer_carriage_incoterms"] == ["EXW", "FCA", "FAS", "FOB"]
+
+
+def test_the_start_order_seller_side_of_an_unknown_product_is_404(buyer, api_as):
+    assert api_as(buyer).get("/api/v1/orders/start/999999/").status_code == 404
