@@ -552,6 +552,7 @@ def start_order_form(values: dict, errors: dict, seller) -> dict:
     return {
         "sections": sections,
         "destination": countries.name(destination) if destination else "",
+        "unavailable": seller.unavailable,
         "destination_rate": seller.rate_to(destination),
         "buyer_carriage": ", ".join(order_terms.BUYER_CARRIAGE_INCOTERMS),
         "seller_carriage": ", ".join(order_terms.SELLER_CARRIAGE_INCOTERMS),

@@ -295,6 +295,17 @@ class StartOrderSeller:
     currency: str
     rates: list
 
+    @property
+    def unavailable(self) -> str:
+        """Why Start Order is not offered at all, or "": it needs the seller's whole contact,
+        which the buyer cannot type."""
+        if all(self.contact.values()):
+            return ""
+        return (
+            f"{self.company_name} has not set a complete sales contact (name, e-mail and "
+            "phone) yet, so Start Order is not offered: send an inquiry instead."
+        )
+
     def rate_to(self, country: str):
         return next((r for r in self.rates if r.destination_country.code == country), None)
 

@@ -368,6 +368,10 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
     if product is None:
         raise ValidationFailed({"product_id": ["No such product."]})
     seller = selectors.start_order_seller(product)
+    if seller.unavailable:
+        raise ValidationFailed(
+            {"non_field_errors": [seller.unavailable]}, message=seller.unavailable
+        )
     # Whatever the buyer sent for the seller's side is dropped before anything is checked.
     terms = order_terms.clean({**values, **seller.terms, "shipping_fee": None})
     if not terms["lines"]:

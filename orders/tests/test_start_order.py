@@ -225,3 +225,20 @@ def test_the_api_tells_the_seller_side_of_start_order(buyer, product, api_as, ra
 
 def test_the_start_order_seller_side_of_an_unknown_product_is_404(buyer, api_as):
     assert api_as(buyer).get("/api/v1/orders/start/999999/").status_code == 404
+
+
+def test_start_order_is_not_offered_while_the_seller_has_no_complete_contact(
+    client, buyer, product, seller_company
+):
+    seller_company.sales_contact_phone = ""
+    seller_company.save()
+    client.force_login(buyer)
+
+    page = client.get(reverse("orders:start", args=[product.pk])).content.decode()
+    with pytest.raises(ValidationFailed) as error:
+        services.order_start(actor=buyer, product_id=product.pk, values=_values())
+
+    assert 'data-testid="start-unavailable"' in page
+    assert "Send order" not in page
+    assert "has not set a complete sales contact" in error.value.errors["non_field_errors"][0]
+    assert not Order.objects.exists()
