@@ -220,6 +220,20 @@ def test_the_api_returns_the_amounts_due(awaiting_order, buyer, api_as):
     assert response.json()["outstanding"] == "5150.00"
 
 
+def test_the_api_gives_the_agreed_and_the_changed_bank_details(
+    awaiting_order, buyer, seller, api_as
+):
+    from payments import services
+
+    services.bank_account_update(actor=seller, values=NEW_BANK)
+
+    body = api_as(buyer).get(f"/api/v1/orders/{awaiting_order.pk}/payments/").json()
+
+    assert body["bank_details"]["account_number"] == "CN12345678901234"
+    assert body["current_bank_details"]["account_number"] == "GB00FRAUD1234567"
+    assert body["bank_changed_at"] is not None
+
+
 def test_the_api_takes_the_idempotency_key_from_the_header(awaiting_order, buyer, api_as):
     client = api_as(buyer)
     body = {"provider": "bank_transfer", "amount": "100.00", "currency": "USD", "reference": "R1"}
