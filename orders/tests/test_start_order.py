@@ -242,3 +242,21 @@ def test_start_order_is_not_offered_while_the_seller_has_no_complete_contact(
     assert "Send order" not in page
     assert "has not set a complete sales contact" in error.value.errors["non_field_errors"][0]
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("rates", [1, 20])
+def test_the_start_order_page_runs_a_constant_number_of_queries(
+    client, buyer, product, django_assert_num_queries, rates
+):
+    from django_countries import countries
+
+    codes = [code for code, _name in countries][:rates]
+    FreightRate.objects.bulk_create(
+        FreightRate(seller=product.seller, destination_country=c, currency="USD", per_order=1)
+        for c in codes
+    )
+    client.force_login(buyer)
+
+    # The same with 1 or 20 rates: the rates are one query.
+    with django_assert_num_queries(6):
+        assert client.get(reverse("orders:start", args=[product.pk])).status_code == 200
