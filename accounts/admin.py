@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Company, User
+from accounts.models import Company, FreightRate, User
 
 
 class MemberInline(admin.TabularInline):
@@ -17,6 +17,24 @@ class MemberInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class FreightRateInline(admin.TabularInline):
+    """A seller's freight rates, editable by staff as by the seller (model constraints apply)."""
+
+    model = FreightRate
+    fields = ("destination_country", "currency", "per_order", "per_unit", "updated_at")
+    readonly_fields = ("updated_at",)
+    extra = 0
+
+
+@admin.register(FreightRate)
+class FreightRateAdmin(admin.ModelAdmin):
+    list_display = ("seller", "destination_country", "currency", "per_order", "per_unit")
+    list_filter = ("currency", "destination_country")
+    list_select_related = ("seller",)
+    raw_id_fields = ("seller",)
+    search_fields = ("seller__legal_name",)
 
 
 @admin.register(Company)
@@ -37,7 +55,7 @@ class CompanyAdmin(admin.ModelAdmin):
     readonly_fields = ("verified", "created_at", "updated_at")
     date_hierarchy = "created_at"
     actions = ("mark_verified", "mark_unverified")
-    inlines = (MemberInline,)
+    inlines = (MemberInline, FreightRateInline)
     fieldsets = (
         (None, {"fields": ("side", "legal_name", "verified")}),
         (
@@ -53,6 +71,10 @@ class CompanyAdmin(admin.ModelAdmin):
                     "website",
                 )
             },
+        ),
+        (
+            _("Sales contact (sellers: Start Order's seller contact)"),
+            {"fields": ("sales_contact_name", "sales_contact_email", "sales_contact_phone")},
         ),
         (_("Audit"), {"fields": ("created_at", "updated_at")}),
     )

@@ -1,4 +1,5 @@
-"""REST API of accounts under /api/v1/: API tokens (django-rest-knox), log-out, and /me."""
+"""REST API of accounts under /api/v1/: API tokens (django-rest-knox), log-out, /me, and a
+seller company's sales contact and freight rates."""
 
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -10,9 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.models import Company, User
+from accounts.models import Company, FreightRate, User
 from common.errors import ValidationFailed
-from common.serializers import ErrorSerializer
+from common.serializers import ErrorSerializer, MoneyField
 
 
 class TokenLoginSerializer(serializers.Serializer):
@@ -121,8 +122,104 @@ class MeApi(APIView):
         return Response(MeSerializer(user).data)
 
 
+SELLERS_ONLY = OpenApiResponse(ErrorSerializer, description="Only sellers keep these.")
+
+
+class SalesContactSerializer(serializers.Serializer):
+    sales_contact_name = serializers.CharField(allow_blank=True, required=False)
+    sales_contact_email = serializers.CharField(allow_blank=True, required=False)
+    sales_contact_phone = serializers.CharField(allow_blank=True, required=False)
+
+
+class SalesContactApi(APIView):
+    @extend_schema(
+        summary="Your company's default sales contact (Start Order's seller contact)",
+        responses={200: SalesContactSerializer},
+    )
+    def get(self, request):
+        return Response(SalesContactSerializer(selectors.company_of_user(request.user)).data)
+
+    @extend_schema(
+        summary="Set your company's default sales contact (seller)",
+        description="Buyers' Start Order takes the seller contact from it, read-only for them. "
+        "Fields left out are cleared.",
+        request=SalesContactSerializer,
+        responses={
+            200: SalesContactSerializer,
+            400: OpenApiResponse(description="Field errors"),
+            403: SELLERS_ONLY,
+        },
+    )
+    def put(self, request):
+        company = services.sales_contact_update(
+            actor=request.user, values=dict(request.data.items())
+        )
+        return Response(SalesContactSerializer(company).data)
+
+
+class FreightRateSerializer(serializers.ModelSerializer):
+    destination_country = CountryField()
+    per_order = MoneyField(allow_null=True, help_text="Per order; null: none.")
+    per_unit = MoneyField(allow_null=True, help_text="Per unit ordered; null: none.")
+
+    class Meta:
+        model = FreightRate
+        fields = ("id", "destination_country", "currency", "per_order", "per_unit", "updated_at")
+
+
+class FreightRateInputSerializer(serializers.Serializer):
+    destination_country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code.")
+    currency = serializers.CharField(help_text="ISO 4217 code.")
+    per_order = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    per_unit = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class FreightRateListApi(APIView):
+    @extend_schema(
+        summary="Your company's freight rates (seller)",
+        responses={200: FreightRateSerializer(many=True)},
+    )
+    def get(self, request):
+        rates = selectors.freight_rates_of_seller(request.user.company_id)
+        return Response(FreightRateSerializer(rates, many=True).data)
+
+    @extend_schema(
+        summary="Add or replace the rate to a destination in a currency (seller)",
+        description="Per order and/or per unit (at least one). With CFR, CIF, CPT, CIP, DAP, "
+        "DPU or DDP, Start Order's shipping fee is per_order + per_unit x quantity, in the "
+        "product's currency; without a rate to the destination Start Order refuses them.",
+        request=FreightRateInputSerializer,
+        responses={
+            200: FreightRateSerializer,
+            400: OpenApiResponse(description="Field errors"),
+            403: SELLERS_ONLY,
+        },
+    )
+    def post(self, request):
+        rate = services.freight_rate_set(actor=request.user, values=dict(request.data.items()))
+        return Response(FreightRateSerializer(rate).data)
+
+
+class FreightRateDetailApi(APIView):
+    @extend_schema(
+        summary="Remove one of your freight rates (seller)",
+        request=None,
+        responses={204: None, 404: OpenApiResponse(ErrorSerializer, description="Not yours.")},
+    )
+    def delete(self, request, rate_id: int):
+        services.freight_rate_delete(actor=request.user, rate_id=rate_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
+    path("company/sales-contact/", SalesContactApi.as_view(), name="api-sales-contact"),
+    path("company/freight-rates/", FreightRateListApi.as_view(), name="api-freight-rates"),
+    path(
+        "company/freight-rates/<int:rate_id>/",
+        FreightRateDetailApi.as_view(),
+        name="api-freight-rate",
+    ),
     path("auth/token/", TokenLoginApi.as_view(), name="api-token"),
     path("auth/tokens/", TokenListApi.as_view(), name="api-tokens"),
     path("auth/tokens/<str:token_key>/", TokenRevokeApi.as_view(), name="api-token-revoke"),

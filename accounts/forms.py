@@ -5,8 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Company, Side, User
+from accounts.models import Company, FreightRate, Side, User
 from common.errors import RateLimited
+from common.money import currency_choices
 
 
 class LoginForm(AuthenticationForm):
@@ -109,6 +110,31 @@ class CompanyProfileForm(CompanyFieldsMixin, forms.ModelForm):
         fields = services.COMPANY_PROFILE_FIELDS
         formfield_callback = _company_formfield
         widgets = {"main_products": forms.Textarea(attrs={"rows": 3})}
+
+
+class SellerProfileForm(CompanyProfileForm):
+    """A seller's profile also holds the default sales contact Start Order uses."""
+
+    class Meta(CompanyProfileForm.Meta):
+        fields = services.COMPANY_PROFILE_FIELDS + services.SALES_CONTACT_FIELDS
+        help_texts = {
+            "sales_contact_name": _(
+                "Buyers' Start Order names this contact for your company; they cannot change it."
+            )
+        }
+
+
+class FreightRateForm(forms.ModelForm):
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices)
+
+    class Meta:
+        model = FreightRate
+        fields = services.FREIGHT_RATE_FIELDS
+        help_texts = {"per_unit": _("Per unit ordered, in the product's unit.")}
+
+    def _post_clean(self):
+        """No model validation here: the service checks the rate (a price per order or per
+        unit) and replaces the one to the same destination in the same currency."""
 
 
 def add_service_errors(errors: dict, forms_by_field: list[forms.Form]) -> None:

@@ -1,9 +1,14 @@
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from common.validators import validate_currency
 
 
 class Side(models.TextChoices):
@@ -43,6 +48,10 @@ class Company(models.Model):
     main_products = models.TextField(_("main products or markets"), blank=True, max_length=1000)
     website = models.URLField(_("website"), blank=True)
     verified = models.BooleanField(_("verified"), default=False)
+    # A seller's default sales contact: Start Order fills the seller contact from it.
+    sales_contact_name = models.CharField(_("sales contact name"), max_length=200, blank=True)
+    sales_contact_email = models.EmailField(_("sales contact e-mail"), blank=True)
+    sales_contact_phone = models.CharField(_("sales contact phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +74,60 @@ class Company(models.Model):
     @property
     def is_buyer(self) -> bool:
         return self.side == Side.BUYER
+
+
+class FreightRate(models.Model):
+    """A seller's price to carry an order to a destination country (CFR, CIF, CPT, CIP, DAP,
+    DPU, DDP): per order and/or per unit ordered, in one currency. Start Order takes the
+    shipping fee from it (``fee_for``)."""
+
+    seller = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="freight_rates")
+    destination_country = CountryField(_("destination country"))
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    per_order = models.DecimalField(
+        _("per order"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    per_unit = models.DecimalField(
+        _("per unit"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("freight rate")
+        verbose_name_plural = _("freight rates")
+        ordering = ["destination_country", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "destination_country", "currency"],
+                name="freightrate_seller_destination_currency_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(per_order__isnull=False) | Q(per_unit__isnull=False),
+                name="freightrate_has_a_price",
+            ),
+            models.CheckConstraint(
+                condition=(Q(per_order__isnull=True) | Q(per_order__gte=0))
+                & (Q(per_unit__isnull=True) | Q(per_unit__gte=0)),
+                name="freightrate_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.seller} → {self.destination_country.code} ({self.currency})"
+
+    def fee_for(self, quantity) -> Decimal:
+        """The shipping fee for an order of ``quantity`` units, unrounded."""
+        return (self.per_order or Decimal(0)) + (self.per_unit or Decimal(0)) * Decimal(quantity)
 
 
 class User(AbstractUser):

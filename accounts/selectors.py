@@ -2,8 +2,9 @@ from django.db.models import OuterRef, Q
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.models import Company, User
+from accounts.models import Company, FreightRate, User
 from common.db import SubqueryCount, SubqueryMax
+from common.errors import NotFound
 
 
 def company_profiles():
@@ -40,3 +41,39 @@ def api_tokens_for_user(user: User) -> list:
         .only("token_key", "created", "expiry")
         .order_by("-created")
     )
+
+
+def company_of_user(user) -> Company:
+    company = Company.objects.filter(pk=user.company_id).first() if user.company_id else None
+    if company is None:
+        raise NotFound("You do not belong to a company.")
+    return company
+
+
+def sales_contact(company: Company) -> dict:
+    """The seller contact Start Order fills in: the company's default sales contact, or, where
+    the seller set none, its first member's name, e-mail and phone (never the buyer's input)."""
+    contact = {
+        "name": company.sales_contact_name,
+        "email": company.sales_contact_email,
+        "phone": company.sales_contact_phone,
+    }
+    if contact["name"]:
+        return contact
+    member = (
+        User.objects.filter(company_id=company.pk, is_active=True).order_by("date_joined", "pk")
+    ).first()
+    if member is None:
+        return contact
+    return {"name": member.display_name, "email": member.email, "phone": member.phone}
+
+
+def freight_rates_of_seller(company_id: int):
+    return FreightRate.objects.filter(seller_id=company_id)
+
+
+def freight_rate_for(*, seller_id: int, destination_country: str, currency: str):
+    """The seller's rate to the country in the currency, or None."""
+    return FreightRate.objects.filter(
+        seller_id=seller_id, destination_country=destination_country, currency=currency
+    ).first()

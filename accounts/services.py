@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from knox.models import AuthToken
 
-from accounts.models import Company, User
+from accounts.models import Company, FreightRate, Side, User
 from accounts.signals import password_changed
 from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
+from common.fields import clean_fields
 from common.ratelimit import client_address, window_count, window_hit, window_reset
 
 LAST_ACTIVE_RESOLUTION = datetime.timedelta(minutes=5)
@@ -32,6 +33,9 @@ COMPANY_SIGNUP_FIELDS = (
     "website",
 )
 COMPANY_PROFILE_FIELDS = tuple(name for name in COMPANY_SIGNUP_FIELDS if name != "side")
+# A seller's default sales contact (Start Order's seller contact); sellers only.
+SALES_CONTACT_FIELDS = ("sales_contact_name", "sales_contact_email", "sales_contact_phone")
+FREIGHT_RATE_FIELDS = ("destination_country", "currency", "per_order", "per_unit")
 USER_SIGNUP_FIELDS = ("username", "first_name", "last_name", "email", "phone")
 EARLIEST_YEAR_ESTABLISHED = 1800
 
@@ -120,7 +124,10 @@ def company_update(*, company_id: int, actor: User, values: dict) -> Company:
     if actor.company_id != company_id:
         raise NotAllowed()
     company = Company.objects.select_for_update().get(pk=company_id)
-    for name in COMPANY_PROFILE_FIELDS:
+    names = COMPANY_PROFILE_FIELDS
+    if company.is_seller:
+        names += SALES_CONTACT_FIELDS
+    for name in names:
         if name in values:
             value = values[name]
             if value is None and name != "year_established":
@@ -131,6 +138,48 @@ def company_update(*, company_id: int, actor: User, values: dict) -> Company:
         raise ValidationFailed(errors)
     company.save()
     return company
+
+
+def sales_contact_update(*, actor: User, values: dict) -> Company:
+    """A seller member sets the company's default sales contact (name, e-mail, phone)."""
+    if actor.side != Side.SELLER:
+        raise NotAllowed(_("Only sellers keep a sales contact."))
+    return company_update(
+        company_id=actor.company_id,
+        actor=actor,
+        values={name: values.get(name) or "" for name in SALES_CONTACT_FIELDS},
+    )
+
+
+# --- Freight rates ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def freight_rate_set(*, actor: User, values: dict) -> FreightRate:
+    """A seller member sets the rate to a destination country in a currency (replacing the
+    one there was): per order and/or per unit, at least one of them."""
+    if actor.side != Side.SELLER:
+        raise NotAllowed(_("Only sellers keep freight rates."))
+    cleaned, errors = clean_fields(FreightRate, FREIGHT_RATE_FIELDS, values)
+    if not errors and cleaned["per_order"] is None and cleaned["per_unit"] is None:
+        errors["per_order"] = [_("Give a price per order, per unit, or both.")]
+    if errors:
+        raise ValidationFailed(errors)
+    cleaned["currency"] = cleaned["currency"].upper()
+    rate, _created = FreightRate.objects.update_or_create(
+        seller_id=actor.company_id,
+        destination_country=cleaned.pop("destination_country"),
+        currency=cleaned.pop("currency"),
+        defaults=cleaned,
+    )
+    return rate
+
+
+@transaction.atomic
+def freight_rate_delete(*, actor: User, rate_id: int) -> None:
+    deleted, _rows = FreightRate.objects.filter(pk=rate_id, seller_id=actor.company_id).delete()
+    if not deleted:
+        raise NotFound(_("No such freight rate."))
 
 
 @transaction.atomic

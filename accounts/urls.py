@@ -31,6 +31,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("company/", views.company_profile, name="company_profile"),
+    path("company/freight-rates/", views.freight_rate_set, name="freight_rate_set"),
+    path(
+        "company/freight-rates/<int:rate_id>/delete/",
+        views.freight_rate_delete,
+        name="freight_rate_delete",
+    ),
     path("security/", views.security, name="security"),
     path("security/tokens/<str:token_key>/revoke/", views.token_revoke, name="token_revoke"),
     path("security/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +14,9 @@ from accounts import selectors, services
 from accounts.forms import (
     CompanyProfileForm,
     CompanySignupForm,
+    FreightRateForm,
     LoginForm,
+    SellerProfileForm,
     UserSignupForm,
     add_service_errors,
 )
@@ -128,17 +130,28 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/password_reset_complete.html"
 
 
+def _profile_page(request, company, *, form=None, rate_form=None, status=200):
+    form_class = SellerProfileForm if company.is_seller else CompanyProfileForm
+    if form is None:
+        form = form_class(initial=model_to_dict(company, fields=form_class.Meta.fields))
+    context = {"company": company, "form": form}
+    if company.is_seller:
+        context["rates"] = selectors.freight_rates_of_seller(company.pk)
+        context["rate_form"] = rate_form or FreightRateForm()
+    return render(request, "accounts/company_profile.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def company_profile(request):
     if not request.user.company_id:
         raise Http404(_("You do not belong to a company."))
     company = selectors.company_profile(company_id=request.user.company_id)
-    form = CompanyProfileForm(
-        request.POST if request.method == "POST" else None,
-        initial=model_to_dict(company, fields=CompanyProfileForm.Meta.fields),
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "GET":
+        return _profile_page(request, company)
+    form_class = SellerProfileForm if company.is_seller else CompanyProfileForm
+    form = form_class(request.POST)
+    if form.is_valid():
         try:
             services.company_update(
                 company_id=company.pk, actor=request.user, values=form.cleaned_data
@@ -150,10 +163,37 @@ def company_profile(request):
         else:
             messages.success(request, _("Your company profile was saved."))
             return redirect("accounts:company_profile")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "accounts/company_profile.html", {"company": company, "form": form}, status=status
-    )
+    return _profile_page(request, company, form=form, status=400)
+
+
+@login_required
+@require_POST
+def freight_rate_set(request):
+    """A seller adds (or replaces) the freight rate to a destination, on the profile page."""
+    if request.user.side != "seller":
+        raise Http404
+    rate_form = FreightRateForm(request.POST)
+    if rate_form.is_valid():
+        try:
+            services.freight_rate_set(actor=request.user, values=rate_form.cleaned_data)
+        except ValidationFailed as exc:
+            add_service_errors(exc.errors, [rate_form])
+        else:
+            messages.success(request, _("The freight rate was saved."))
+            return redirect(reverse("accounts:company_profile") + "#freight-rates")
+    company = selectors.company_profile(company_id=request.user.company_id)
+    return _profile_page(request, company, rate_form=rate_form, status=400)
+
+
+@login_required
+@require_POST
+def freight_rate_delete(request, rate_id: int):
+    try:
+        services.freight_rate_delete(actor=request.user, rate_id=rate_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The freight rate was removed."))
+    return redirect(reverse("accounts:company_profile") + "#freight-rates")
 
 
 @login_required

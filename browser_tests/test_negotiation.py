@@ -8,14 +8,17 @@ from playwright.sync_api import expect
 from orders.models import Order, OrderStatus
 from orders.services import order_modify
 from orders.tests.factories import complete_values, make_order
+from payments.tests.factories import set_bank_details
 
 
-def fill_shipping_payment_and_contacts(page):
-    page.get_by_label("Incoterm").select_option("FOB")
+def fill_shipping_payment_and_contacts(page, *, shipping_fee=True, incoterm="FOB"):
+    """The letter of intent's fields; Start Order has no shipping fee to type (``False``)."""
+    page.get_by_label("Incoterm").select_option(incoterm)
     page.get_by_label("Shipping method").select_option("sea")
     page.get_by_label("Origin port or city").fill("Ningbo")
     page.get_by_label("Destination port or address").fill("Port of Hamburg")
-    page.get_by_label("Shipping fee").fill("350")
+    if shipping_fee:
+        page.get_by_label("Shipping fee").fill("350")
     page.get_by_label("Packaging").fill("24 bottles per carton")
     page.get_by_label("Delivery (days after payment)").fill("30")
     page.get_by_label("Payment method").select_option("tt")
@@ -25,8 +28,9 @@ def fill_shipping_payment_and_contacts(page):
 
 
 def test_buyer_and_seller_agree_an_order_from_an_inquiry(
-    buyer_page, seller_page, product, screenshot
+    buyer_page, seller_page, product, screenshot, seller
 ):
+    set_bank_details(seller)  # a T/T order is agreed only with them on file
     buyer, seller = buyer_page, seller_page
 
     # The buyer writes to the supplier from the product page.
@@ -105,8 +109,9 @@ def test_buyer_and_seller_agree_an_order_from_an_inquiry(
 
 
 def test_start_order_shows_the_tier_price_live_and_refuses_a_quantity_under_the_moq(
-    buyer_page, product
+    buyer_page, product, seller
 ):
+    # ``seller``: the company's member is its contact (no default sales contact set).
     page = buyer_page
     page.goto(f"/products/{product.pk}/")
     page.get_by_role("link", name="Start Order").click()
@@ -117,10 +122,7 @@ def test_start_order_shows_the_tier_price_live_and_refuses_a_quantity_under_the_
     quantity.fill("50")
     expect(page.locator("#start-price")).to_contain_text("The minimum order quantity is 100")
 
-    fill_shipping_payment_and_contacts(page)
-    page.get_by_label("Seller contact name").fill("Li Seller")
-    page.get_by_label("Seller contact e-mail").fill("li@seller.example")
-    page.get_by_label("Seller contact phone").fill("+86 574 2222")
+    fill_shipping_payment_and_contacts(page, shipping_fee=False)
     page.get_by_role("button", name="Send order").click()
 
     expect(page.locator("#f-lines-0-quantity-errors")).to_have_text(

@@ -298,6 +298,7 @@ def _pages(trade, seller, buyer):
         ("pay", buyer, f"/payments/orders/{order.pk}/pay/"),
         ("rfq_comparison", buyer, f"/rfq/{trade['rfq'].pk}/"),
         ("product", buyer, f"/products/{trade['product'].pk}/"),
+        ("start_order", buyer, f"/orders/start/{trade['product'].pk}/"),
     ]
 
 

@@ -48,3 +48,23 @@ def test_the_sellers_reminder_button_is_limited_after_one_use(order, seller_page
     expect(seller_page.get_by_test_id("reminder-limit")).to_contain_text(
         "Next reminder possible at"
     )
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}]
+)
+def test_after_a_bank_change_go_to_pay_shows_the_new_details_beside_the_agreed_ones(
+    order, seller, page_for, buyer, viewport, screenshot
+):
+    from browser_tests.test_pages import _no_page_scroll
+    from payments.tests.factories import NEW_BANK
+
+    set_bank_details(seller, **NEW_BANK)
+    page = page_for(buyer, viewport=viewport)
+    page.goto(f"/payments/orders/{order.pk}/pay/")
+
+    expect(page.get_by_test_id("bank-change-warning")).to_contain_text("by phone")
+    expect(page.get_by_test_id("bank-details")).to_contain_text("CN12345678901234")
+    expect(page.get_by_test_id("new-bank-details")).to_contain_text("GB00FRAUD1234567")
+    _no_page_scroll(page)
+    screenshot(page, f"pay_bank_changed_{viewport['width']}")

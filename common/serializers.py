@@ -65,6 +65,8 @@ class MoneyField(serializers.Field):
 
     def to_representation(self, value):
         amount, currency = value
+        if amount is None:  # an optional amount (allow_null=True in the schema)
+            return None
         return self.formatter(amount, currency or "")
 
 

@@ -88,6 +88,19 @@ class OrderStartApi(APIView):
         return _order_response(request, order.pk, status.HTTP_201_CREATED)
 
 
+class StartOrderSellerApi(APIView):
+    @extend_schema(
+        summary="Start Order's seller side for a product: contact, origin, freight rates",
+        description="Start Order fills these itself, whatever is sent: the seller contact and "
+        "origin country, and the shipping fee (none with EXW, FCA, FAS, FOB; the rate to the "
+        "destination with CFR, CIF, CPT, CIP, DAP, DPU, DDP, refused without one).",
+        responses={200: s.StartOrderSellerSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, product_id: int):
+        seller = selectors.start_order_seller_for_product(product_id=product_id)
+        return Response(s.StartOrderSellerSerializer(seller).data)
+
+
 class OrderDetailApi(APIView):
     @extend_schema(
         summary="An order with completion, missing fields, and links to its revisions and timeline",
@@ -211,6 +224,11 @@ def _valid(serializer_class, request) -> dict:
 urlpatterns = [
     path("orders/", OrderListCreateApi.as_view(), name="api-orders"),
     path("orders/start/", OrderStartApi.as_view(), name="api-order-start"),
+    path(
+        "orders/start/<int:product_id>/",
+        StartOrderSellerApi.as_view(),
+        name="api-order-start-seller",
+    ),
     path("orders/<int:order_id>/", OrderDetailApi.as_view(), name="api-order-detail"),
     path("orders/<int:order_id>/modify/", OrderModifyApi.as_view(), name="api-order-modify"),
     path("orders/<int:order_id>/confirm/", OrderConfirmApi.as_view(), name="api-order-confirm"),

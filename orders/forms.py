@@ -520,3 +520,42 @@ def start_values(product, user) -> dict:
         }
     ]
     return values
+
+
+# Start Order shows these read-only: the service takes them from the seller.
+START_ORDER_SELLER_FIELDS = (
+    "origin_country",
+    "shipping_fee",
+    "seller_contact_name",
+    "seller_contact_email",
+    "seller_contact_phone",
+)
+
+
+def start_order_form(values: dict, errors: dict, seller) -> dict:
+    """Start Order's sections, with the seller's side read-only (its values from ``seller``,
+    an ``orders.selectors.StartOrderSeller``), and the Incoterms offered to the destination."""
+    values = {**values, **{k: _text(v) for k, v in seller.terms.items()}, "shipping_fee": ""}
+    sections = module_sections(values, errors)
+    destination = values.get("destination_country", "")
+    for section in sections:
+        for f in section["fields"]:
+            f["readonly"] = f["name"] in START_ORDER_SELLER_FIELDS
+            if f["name"] == "incoterm":
+                f["incoterms"] = [
+                    {
+                        "value": value,
+                        "label": label,
+                        "selected": value == f["value"],
+                        "offered": seller.offers(value, destination),
+                    }
+                    for value, label in Order._meta.get_field("incoterm").choices
+                ]
+    return {
+        "sections": sections,
+        "destination": countries.name(destination) if destination else "",
+        "unavailable": seller.unavailable,
+        "destination_rate": seller.rate_to(destination),
+        "buyer_carriage": ", ".join(order_terms.BUYER_CARRIAGE_INCOTERMS),
+        "seller_carriage": ", ".join(order_terms.SELLER_CARRIAGE_INCOTERMS),
+    }

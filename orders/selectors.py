@@ -1,11 +1,16 @@
 """Reads of orders, each with the access check; outsiders get NotFound, never a hint."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 
 from accounts.models import Side
+from accounts.selectors import freight_rates_of_seller, sales_contact
+from catalog.models import Product
 from common.errors import NotFound
+from common.money import quantize
 from orders import terms as order_terms
 from orders.models import Order, OrderEvent, OrderStatus, Revision
 
@@ -275,3 +280,70 @@ def inbox_for_user(
             match |= Q(order__in=visible)
         qs = qs.filter(match)
     return qs
+
+
+# --- Start Order: what the seller's side fills in ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartOrderSeller:
+    """What Start Order takes from the seller, never from the buyer: the seller contact (the
+    default sales contact), the origin country, and the freight rates in the product's
+    currency, which decide the Incoterms offered and the shipping fee."""
+
+    company_name: str
+    contact: dict
+    origin_country: str
+    currency: str
+    rates: list
+
+    @property
+    def unavailable(self) -> str:
+        """Why Start Order is not offered at all, or "": it needs the seller's whole contact,
+        which the buyer cannot type."""
+        if all(self.contact.values()):
+            return ""
+        return (
+            f"{self.company_name} has not set a complete sales contact (name, e-mail and "
+            "phone) yet, so Start Order is not offered: send an inquiry instead."
+        )
+
+    def rate_to(self, country: str):
+        return next((r for r in self.rates if r.destination_country.code == country), None)
+
+    def offers(self, incoterm: str, country: str) -> bool:
+        """Start Order is offered for the Incoterm to the country: the buyer carries, or the
+        seller has a rate there."""
+        return not order_terms.seller_pays_carriage(incoterm) or self.rate_to(country) is not None
+
+    def shipping_fee(self, *, country: str, quantity: Decimal) -> Decimal | None:
+        rate = self.rate_to(country)
+        return quantize(rate.fee_for(quantity), self.currency) if rate else None
+
+    @property
+    def terms(self) -> dict:
+        return {
+            "origin_country": self.origin_country,
+            "seller_contact_name": self.contact["name"],
+            "seller_contact_email": self.contact["email"],
+            "seller_contact_phone": self.contact["phone"],
+        }
+
+
+def start_order_seller(product: Product) -> StartOrderSeller:
+    """Two queries at most: the rates, and the first member when no sales contact is set."""
+    seller = product.seller
+    return StartOrderSeller(
+        company_name=seller.legal_name,
+        contact=sales_contact(seller),
+        origin_country=seller.country.code,
+        currency=product.currency,
+        rates=list(freight_rates_of_seller(seller.pk).filter(currency=product.currency)),
+    )
+
+
+def start_order_seller_for_product(*, product_id: int) -> StartOrderSeller:
+    product = Product.objects.select_related("seller").filter(pk=product_id, active=True).first()
+    if product is None:
+        raise NotFound("No such product.")
+    return start_order_seller(product)

@@ -93,6 +93,36 @@ class StartOrderInputSerializer(TermsInputSerializer):
         fields = ("product_id", *TermsInputSerializer.Meta.fields)
 
 
+class StartOrderFreightRateSerializer(serializers.Serializer):
+    destination_country = serializers.CharField(source="destination_country.code")
+    currency = serializers.CharField()
+    per_order = MoneyField(allow_null=True)
+    per_unit = MoneyField(allow_null=True)
+
+
+class StartOrderSellerSerializer(serializers.Serializer):
+    """What Start Order takes from the seller (``orders.selectors.StartOrderSeller``)."""
+
+    seller_contact_name = serializers.CharField(source="contact.name")
+    seller_contact_email = serializers.CharField(source="contact.email")
+    seller_contact_phone = serializers.CharField(source="contact.phone")
+    origin_country = serializers.CharField()
+    currency = serializers.CharField(help_text="The product's currency; rates in it apply.")
+    freight_rates = StartOrderFreightRateSerializer(source="rates", many=True)
+    buyer_carriage_incoterms = serializers.SerializerMethodField(
+        help_text="Offered to every destination; no shipping fee."
+    )
+    seller_carriage_incoterms = serializers.SerializerMethodField(
+        help_text="Offered only to a destination in freight_rates; the fee comes from the rate."
+    )
+
+    def get_buyer_carriage_incoterms(self, obj) -> list[str]:
+        return list(order_terms.BUYER_CARRIAGE_INCOTERMS)
+
+    def get_seller_carriage_incoterms(self, obj) -> list[str]:
+        return list(order_terms.SELLER_CARRIAGE_INCOTERMS)
+
+
 class CreateDraftInputSerializer(serializers.Serializer):
     inquiry_id = IdField()
 

@@ -109,6 +109,22 @@ GUARDS = {
     ),
 }
 
+# Rules of apps above orders that a confirm must pass before it agrees the order (payments:
+# bank details for a T/T order). orders cannot import them, so they register here (in their
+# AppConfig.ready); each is ``check(*, order, terms, side)`` and raises ValidationFailed.
+AGREEMENT_CHECKS: list = []
+
+
+def agreement_check_register(check) -> None:
+    if check not in AGREEMENT_CHECKS:
+        AGREEMENT_CHECKS.append(check)
+
+
+def _check_agreement(order: Order, terms: dict, side: str) -> None:
+    for check in AGREEMENT_CHECKS:
+        check(order=order, terms=terms, side=side)
+
+
 # Sent after the transaction that recorded the event commits; chat, notifications and
 # payment reminders subscribe to it. Receivers get ``event`` (an OrderEvent).
 order_event_recorded = django.dispatch.Signal()
@@ -375,7 +391,11 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
     """Start Order: the buyer fills every module; the order is born ``buyer_confirmed``.
 
     The catalog product's line takes the tier price for its quantity (refused under the MOQ).
-    Refused with the list of missing fields unless the completion is 100 %.
+    The seller's side comes from the seller, whatever the buyer sent: the seller contact (the
+    default sales contact), the origin country and the shipping fee, which follows the Incoterm
+    (none where the buyer carries; the seller's freight rate to the destination where the seller
+    carries, refused where the seller has none). Refused with the list of missing fields unless
+    the completion is 100 %.
     """
     if actor.side != Side.BUYER:
         raise NotAllowed("Only buyers start orders.")
@@ -387,7 +407,13 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
     )
     if product is None:
         raise ValidationFailed({"product_id": ["No such product."]})
-    terms = order_terms.clean(values)
+    seller = selectors.start_order_seller(product)
+    if seller.unavailable:
+        raise ValidationFailed(
+            {"non_field_errors": [seller.unavailable]}, message=seller.unavailable
+        )
+    # Whatever the buyer sent for the seller's side is dropped before anything is checked.
+    terms = order_terms.clean({**values, **seller.terms, "shipping_fee": None})
     if not terms["lines"]:
         terms["lines"] = [{"key": str(uuid.uuid4()), "product_id": product.pk, "specification": ""}]
     main = terms["lines"][0]
@@ -399,6 +425,7 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
     _price_catalog_lines(terms["lines"][1:], products, offset=1)
     if terms["currency"] and terms["currency"] != product.currency:
         raise ValidationFailed({"currency": [f"This product is priced in {product.currency}."]})
+    terms["shipping_fee"] = _start_shipping_fee(terms, seller)
     _require_complete(terms)
     negotiation = Negotiation.objects.create(
         buyer_company_id=actor.company_id,
@@ -412,6 +439,28 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
     _snapshot(order, author=actor, side=Side.BUYER, terms=terms)
     _record(order, type=OrderEvent.Type.STARTED, actor=actor, side=Side.BUYER, now=timezone.now())
     return order
+
+
+def _start_shipping_fee(terms: dict, seller: selectors.StartOrderSeller) -> Decimal | None:
+    """None where the buyer carries; the seller's rate to the destination where the seller
+    carries, refused (Start Order not offered) where the seller has none."""
+    incoterm, country = terms["incoterm"], terms["destination_country"]
+    if not order_terms.seller_pays_carriage(incoterm) or not country:
+        return None  # a missing Incoterm or destination is named by the completion check
+    if not seller.offers(incoterm, country):
+        raise ValidationFailed(
+            {
+                "incoterm": [
+                    f"{seller.company_name} has no freight rate to {country} in "
+                    f"{seller.currency}, so Start Order is not offered with {incoterm}: choose "
+                    f"{', '.join(order_terms.BUYER_CARRIAGE_INCOTERMS)} (you arrange the main "
+                    "carriage), or ask the seller for a quotation."
+                ]
+            },
+            message="Start Order is not offered with this Incoterm to this destination.",
+        )
+    quantity = sum((line["quantity"] or 0 for line in terms["lines"]), Decimal(0))
+    return seller.shipping_fee(country=country, quantity=quantity)
 
 
 @transaction.atomic
@@ -449,7 +498,8 @@ def order_confirm(*, order_id: int, actor, version: int, values: dict | None = N
 
     draft -> seller_confirmed (seller, completion 100 %); seller_confirmed -> awaiting_payment
     (buyer); buyer_confirmed -> awaiting_payment (seller). Reaching awaiting_payment seals the
-    agreed terms: their SHA-256 digest, who confirmed last and when, and the payment deadline.
+    agreed terms: their SHA-256 digest, who confirmed last and when, and the payment deadline;
+    the registered ``AGREEMENT_CHECKS`` must pass first (e.g. T/T needs bank details).
 
     ``values`` are the terms of the form the confirm came from, when it came from one. In a
     draft the seller's typed terms are saved and confirmed together (the terms typed are the
@@ -475,6 +525,8 @@ def order_confirm(*, order_id: int, actor, version: int, values: dict | None = N
             _check_products(typed["lines"], order.negotiation.seller_company_id)
             terms = typed
     _require_complete(terms)
+    if target == S.AWAITING_PAYMENT:
+        _check_agreement(order, terms, side)
     now = timezone.now()
     fields = _order_fields(terms) if changes else {}
     if target == S.AWAITING_PAYMENT:

@@ -58,6 +58,20 @@ TOTALS_FIELDS = ("currency", "goods_total", "shipping_fee", "total")
 REQUIRED_LINE_FIELDS = ("name", "quantity", "unit", "unit_price")
 MAX_LINES = 50
 
+# Who pays the main carriage follows the Incoterm (Incoterms 2020). Under these four the buyer
+# books and pays it (EXW: from the seller's premises; FCA: from the carrier the buyer names;
+# FAS, FOB: from the port of shipment), so the order needs no shipping fee. Under the other
+# seven (CFR, CIF, CPT, CIP, DAP, DPU, DDP) the seller carries the goods to the destination
+# and the shipping fee is part of the price.
+BUYER_CARRIAGE_INCOTERMS = ("EXW", "FCA", "FAS", "FOB")
+SELLER_CARRIAGE_INCOTERMS = ("CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+
+
+def seller_pays_carriage(incoterm: str | None) -> bool:
+    """Whether the shipping fee is part of the order (one of the seven seller-carriage rules)."""
+    return incoterm in SELLER_CARRIAGE_INCOTERMS
+
+
 # Labels for the missing-fields list and the diff; "delivery" stands for lead time or date.
 FIELD_LABELS = {
     "lines": _("at least one product line"),
@@ -224,7 +238,11 @@ def totals(terms: dict) -> Totals:
         goods = quantize(sum(line_totals, Decimal(0)), currency)
     fee = terms.get("shipping_fee")
     fee = quantize(Decimal(fee), currency) if _filled(fee) and currency else None
-    total = goods + fee if goods is not None and fee is not None else None
+    # With the main carriage on the buyer, a missing shipping fee adds nothing; without an
+    # Incoterm yet, the total waits for one.
+    buyer_carries = terms.get("incoterm") in BUYER_CARRIAGE_INCOTERMS
+    charged = 0 if fee is None and buyer_carries else fee
+    total = goods + charged if goods is not None and charged is not None else None
     return Totals(currency=currency, goods_total=goods, shipping_fee=fee, total=total)
 
 
@@ -270,7 +288,12 @@ class Completion:
 
 
 def required_fields(terms: dict) -> dict[str, list[str]]:
-    """The fields each module needs for these terms ("delivery": a lead time or a date)."""
+    """The fields each module needs for these terms ("delivery": a lead time or a date).
+
+    The shipping fee only when the Incoterm puts the main carriage on the seller
+    (``seller_pays_carriage``); until an Incoterm is chosen only the Incoterm is missing.
+    Drafts, modifications, confirmations and Start Order all complete by this one rule.
+    """
     shipping = [
         "incoterm",
         "shipping_method",
@@ -282,6 +305,8 @@ def required_fields(terms: dict) -> dict[str, list[str]]:
         "packaging",
         "delivery",
     ]
+    if not seller_pays_carriage(terms.get("incoterm")):
+        shipping.remove("shipping_fee")
     payment = ["currency", "payment_method", "initial_payment_percent", "payment_deadline_days"]
     # With everything paid up front there is no balance, so no term for it.
     if terms.get("initial_payment_percent") != 100:

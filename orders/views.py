@@ -58,10 +58,14 @@ def _stale(user, order, seen_version: int | None, error: StaleVersion) -> dict:
 
 @login_required
 def order_start(request, product_id: int):
-    """Start Order: the buyer fills every module; the order is born as his confirmation."""
+    """Start Order: the buyer fills every module; the order is born as his confirmation.
+
+    The seller's side (seller contact, origin country, shipping fee) is shown read-only: the
+    service fills it from the seller, whatever is posted."""
     product = Product.objects.select_related("seller").filter(pk=product_id, active=True).first()
     if product is None:
         raise Http404
+    seller = selectors.start_order_seller(product)
     errors: dict = {}
     if request.method == "POST":
         values = forms.values_from_post(request.POST)
@@ -87,7 +91,8 @@ def order_start(request, product_id: int):
         "orders/start.html",
         {
             "product": product,
-            "sections": forms.module_sections(values, errors),
+            "seller": seller,
+            **forms.start_order_form(values, errors, seller),
             "errors": errors,
             "missing": missing,
             "can_start": request.user.side == Side.BUYER,

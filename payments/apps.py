@@ -6,8 +6,10 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from orders import signals
-        from orders.services import order_event_recorded
-        from payments import receivers
+        from orders.services import agreement_check_register, order_event_recorded
+        from payments import receivers, services
+
+        agreement_check_register(services.agreement_check_bank_details)
 
         # Inside the orders' transactions: the schedule commits or rolls back with them.
         for signal, receiver in (

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationFailed
 from common.files import attachment_content_type, original_name
+from orders.models import PaymentMethod
 from payments.models import PaymentStatus
 
 
@@ -30,6 +31,8 @@ class PaymentProvider:
     label = ""
     # Fields the provider reads from the submission (besides amount and currency).
     fields: tuple[str, ...] = ()
+    # The agreed payment methods (orders.models.PaymentMethod) this provider may collect.
+    payment_methods: tuple[str, ...] = ()
 
     def clean(self, values: dict) -> dict:
         """Provider fields -> model fields of the payment; raises ValidationFailed."""
@@ -45,6 +48,8 @@ class BankTransferProvider(PaymentProvider):
     name = "bank_transfer"
     label = gettext_lazy("Bank transfer (T/T)")
     fields = ("reference", "slip")
+    # An L/C and "other" terms settle into the seller's account too; a card order pays by card.
+    payment_methods = (PaymentMethod.TT, PaymentMethod.LC, PaymentMethod.OTHER)
 
     def clean(self, values: dict) -> dict:
         errors = {}
@@ -78,6 +83,7 @@ class SandboxCardProvider(PaymentProvider):
     name = "sandbox_card"
     label = gettext_lazy("Card (sandbox)")
     fields = ("card_number",)
+    payment_methods = (PaymentMethod.CARD,)
     APPROVE = "4242424242424242"
     DECLINE = "4000000000000002"
 
@@ -114,8 +120,35 @@ def available_providers() -> dict[str, PaymentProvider]:
     return _providers(tuple(settings.PAYMENT_PROVIDERS))
 
 
-def get_provider(name: str) -> PaymentProvider:
+def providers_for(payment_method: str) -> dict[str, PaymentProvider]:
+    """The providers that may collect an order agreed with ``payment_method``."""
+    return {
+        name: provider
+        for name, provider in available_providers().items()
+        if payment_method in provider.payment_methods
+    }
+
+
+def get_provider(name: str, *, payment_method: str) -> PaymentProvider:
+    """The provider ``name``, refused unless the agreed payment method allows it."""
     provider = available_providers().get(name)
     if provider is None:
         raise ValidationFailed({"provider": [_("Choose a payment method.")]})
+    if payment_method not in provider.payment_methods:
+        raise ValidationFailed(
+            {
+                "provider": [
+                    _(
+                        "The order was agreed with payment by %(method)s: %(provider)s is not "
+                        "offered for it."
+                    )
+                    % {
+                        "method": PaymentMethod(payment_method).label
+                        if payment_method in PaymentMethod.values
+                        else payment_method,
+                        "provider": provider.label,
+                    }
+                ]
+            }
+        )
     return provider

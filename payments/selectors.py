@@ -257,6 +257,8 @@ class PaymentSummary:
     payments: list[Payment]
     bank_details: dict
     bank_changed_at: datetime.datetime | None
+    # The seller's details as changed after agreement (the latest change), or {}.
+    current_bank_details: dict
     next_reminder_at: datetime.datetime | None
     refunds: list[Refund] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
@@ -340,10 +342,10 @@ def payment_summary(*, user, order: Order, with_reminders: bool = False) -> Paym
         BankAccountChange.objects.filter(
             company_id=seller_company_id, changed_at__gt=order.agreed_at
         )
-        .order_by("-changed_at")
-        .values_list("changed_at", flat=True)
+        .order_by("-changed_at", "-pk")
+        .values("changed_at", "new")
         .first()
-    )
+    ) or {"changed_at": None, "new": {}}
     reminders = []
     if with_reminders:
         reminders = list(
@@ -359,7 +361,8 @@ def payment_summary(*, user, order: Order, with_reminders: bool = False) -> Paym
         ),
         payments=payments,
         bank_details=bank_details,
-        bank_changed_at=latest_change,
+        bank_changed_at=latest_change["changed_at"],
+        current_bank_details=latest_change["new"],
         next_reminder_at=plan.next_manual_reminder_at if plan else None,
         refunds=refunds,
         reminders=reminders,

@@ -113,6 +113,10 @@ class SummarySerializer(serializers.Serializer):
     refunds = RefundSerializer(many=True)
     bank_details = serializers.DictField()
     bank_changed_at = serializers.DateTimeField(allow_null=True)
+    current_bank_details = serializers.DictField(
+        help_text="The seller's details as changed after agreement ({} if unchanged): verify "
+        "them with the seller by phone before paying to them."
+    )
     next_reminder_at = serializers.DateTimeField(allow_null=True)
     payments = PaymentSerializer(many=True)
 

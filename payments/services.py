@@ -41,7 +41,7 @@ from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders import services as order_services
 from orders import terms as order_terms
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderStatus, PaymentMethod
 from orders.selectors import order_get_for_user, side_of
 from payments import selectors
 from payments.models import (
@@ -67,6 +67,8 @@ logger = logging.getLogger(__name__)
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 SWIFT_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
 ACCOUNT_NUMBER = re.compile(r"[A-Z0-9]{5,34}")
+# The machine-readable code of the refusal to agree a T/T order without bank details.
+BANK_DETAILS_MISSING = "bank_details_missing"
 
 
 # --- Bank details ----------------------------------------------------------------------------
@@ -116,6 +118,33 @@ def _clean_bank_details(values: dict) -> dict:
     if errors:
         raise ValidationFailed(errors)
     return cleaned
+
+
+def agreement_check_bank_details(*, order: Order, terms: dict, side: str) -> None:
+    """A T/T order is agreed only when the seller's company has bank details on file, so the
+    buyer always has an account to pay to (registered in orders' AGREEMENT_CHECKS).
+
+    Reads the change history, as the snapshot taken at agreement does (``payment_plan_ensure``).
+    """
+    if terms.get("payment_method") != PaymentMethod.TT:
+        return
+    company_id = order.negotiation.seller_company_id
+    if selectors.bank_details_at(company_id=company_id, moment=timezone.now()):
+        return
+    if side == Side.SELLER:
+        message = _(
+            "Add your company's bank details before agreeing a T/T (bank transfer) order: the "
+            "buyer needs an account to pay to. Nothing was confirmed."
+        )
+    else:
+        message = _(
+            "The seller has no bank details on file yet, so a T/T (bank transfer) order cannot "
+            "be agreed: ask the seller in the chat to add them. Nothing was confirmed."
+        )
+    errors = {"payment_method": [message], "code": BANK_DETAILS_MISSING}
+    if side == Side.SELLER:
+        errors["bank_details_url"] = reverse("payments:bank_account")
+    raise ValidationFailed(errors, message=message)
 
 
 def _warn_buyers_of_bank_change(*, company_id: int, changed_at: datetime.datetime) -> None:
@@ -419,7 +448,7 @@ def payment_submit(
     existing = Payment.objects.filter(order=order, idempotency_key=key).first()
     if existing is not None:
         return existing
-    method = get_provider(provider)
+    method = get_provider(provider, payment_method=order.payment_method)
     # The order's row lock (_payable_order) lets one submission at a time pass the limit.
     amounts = selectors.order_amounts(order)
     value = _clean_amount(amount, currency, amounts)

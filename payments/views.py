@@ -18,7 +18,7 @@ from common.files import private_file_response
 from common.views import posted_version
 from payments import selectors, services
 from payments.models import BANK_FIELDS, BankAccount, PaymentStatus
-from payments.providers import available_providers
+from payments.providers import providers_for
 
 
 def _summary_or_404(request, order_id: int, **kwargs):
@@ -98,8 +98,9 @@ def pay(request, order_id: int):
     if not summary.can_pay and not errors:
         messages.info(request, _("Nothing is payable on this order right now."))
         return redirect("payments:order", order_id)
-    providers = available_providers()
-    chosen = posted.get("provider") or next(iter(providers))
+    # Only the methods the agreed payment method allows (a card only for a card order).
+    providers = providers_for(summary.order.payment_method)
+    chosen = posted.get("provider") or next(iter(providers), "")
     context = {
         "summary": summary,
         "order": summary.order,

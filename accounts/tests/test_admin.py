@@ -13,12 +13,12 @@ def staff_client(client, staff):
     return client
 
 
-@pytest.mark.parametrize("model", ["company", "user"])
+@pytest.mark.parametrize("model", ["company", "user", "freightrate"])
 def test_staff_opens_the_changelist(staff_client, model, buyer, seller):
     assert staff_client.get(reverse(f"admin:accounts_{model}_changelist")).status_code == 200
 
 
-@pytest.mark.parametrize("model", ["company", "user"])
+@pytest.mark.parametrize("model", ["company", "user", "freightrate"])
 def test_staff_opens_the_add_page(staff_client, model):
     assert staff_client.get(reverse(f"admin:accounts_{model}_add")).status_code == 200
 
@@ -94,3 +94,15 @@ def test_company_mark_verified_counts_only_companies_that_changed(buyer_company,
     assert services.company_mark_verified(company_ids=ids, verified=True) == 1
     buyer_company.refresh_from_db()
     assert buyer_company.verified is True
+
+
+def test_staff_sees_a_sellers_sales_contact_and_freight_rates(staff_client, seller):
+    rate = services.freight_rate_set(
+        actor=seller, values={"destination_country": "DE", "currency": "USD", "per_order": "200"}
+    )
+    url = reverse("admin:accounts_company_change", args=[seller.company_id])
+
+    page = staff_client.get(url).content.decode()
+
+    assert 'name="sales_contact_email"' in page
+    assert f'name="freight_rates-0-id" value="{rate.pk}"' in page

@@ -4,9 +4,12 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
-from accounts.models import Company, Side, User
+from accounts.models import Company, FreightRate, Side, User
 from catalog.models import Category, PriceTier, Product
+from payments.models import BankAccountChange
+from payments.selectors import bank_details_at
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +181,14 @@ def test_a_picture_set_by_hand_is_kept():
 
     product.refresh_from_db()
     assert product.image.name == "products/own.png"
+
+
+def test_demo_sellers_have_bank_details_on_record_a_sales_contact_and_freight_rates():
+    load()
+    load()  # idempotent: no second change record
+
+    for company in Company.objects.filter(side=Side.SELLER):
+        assert bank_details_at(company_id=company.pk, moment=timezone.now())["swift_bic"]
+        assert BankAccountChange.objects.filter(company=company).count() == 1
+        assert company.sales_contact_name and company.sales_contact_email
+        assert FreightRate.objects.filter(seller=company).exists()

@@ -53,6 +53,7 @@ def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complet
     balance 30 days after delivery); payments.tests.factories pays orders. ``terms`` override
     the complete values (e.g. the payment terms).
     """
+    terms = terms or {}
     inquiry = InquiryFactory(
         negotiation__buyer_company=buyer.company,
         negotiation__seller_company=seller.company,
@@ -78,7 +79,7 @@ def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complet
             order_id=order.pk,
             actor=buyer,
             version=order.version,
-            values=complete_values(_fresh(order), shipping_fee="300.00"),
+            values=complete_values(_fresh(order), **{"shipping_fee": "300.00", **terms}),
         )
         return _fresh(order)
     order = services.order_confirm(order_id=order.pk, actor=seller, version=order.version)
@@ -89,6 +90,8 @@ def make_order(*, buyer, seller, status=OrderStatus.DRAFT, product=None, complet
             order_id=order.pk, actor=buyer, version=order.version, reason="Found another supplier"
         )
         return _fresh(order)
+    if complete_values(**overrides)["payment_method"] == "tt":
+        ensure_bank_details(seller)
     order = services.order_confirm(order_id=order.pk, actor=buyer, version=order.version)
     return _fresh(order)
 
@@ -99,6 +102,24 @@ NOTHING_BEFORE_SHIPMENT = {
     "balance_due": "after_delivery",
     "balance_due_days": 30,
 }
+
+
+SELLER_BANK = {
+    "beneficiary": "Ningbo Bright Housewares Co",
+    "bank_name": "Bank of Ningbo",
+    "account_number": "CN12 3456 7890 1234",
+    "swift_bic": "BKNBCN2N",
+    "bank_address": "Ningbo, China",
+}
+
+
+def ensure_bank_details(seller) -> None:
+    """A T/T order is agreed only with the seller's bank details on file (payments' rule)."""
+    from payments import selectors as payment_selectors
+    from payments import services as payment_services
+
+    if payment_selectors.bank_account_for_company(seller.company_id) is None:
+        payment_services.bank_account_update(actor=seller, values=SELLER_BANK)
 
 
 def _fresh(order):

@@ -72,7 +72,6 @@ def test_empty_terms_name_every_missing_field_per_module():
             "origin_port",
             "destination_country",
             "destination_address",
-            "shipping_fee",
             "packaging",
             "delivery",
         ],
@@ -97,7 +96,8 @@ def test_empty_terms_name_every_missing_field_per_module():
 def test_module_percent_is_the_share_of_its_required_fields_filled():
     result = terms.completion(_clean(incoterm="", packaging=""))
 
-    assert result.modules["shipping"].percent == 77  # 7 of 9, floored
+    # No Incoterm: the shipping fee is not required yet, so 6 of 8.
+    assert result.modules["shipping"].percent == 75
     assert result.modules["shipping"].missing == ["incoterm", "packaging"]
     assert result.modules["payment"].percent == 100
 
@@ -191,7 +191,8 @@ def test_completion_as_dict_gives_percent_and_missing_per_module():
     result = terms.completion(_clean(incoterm="")).as_dict()
 
     assert result["complete"] is False
-    assert result["modules"]["shipping"] == {"percent": 88, "missing": ["incoterm"]}
+    # 7 of 8: without an Incoterm the shipping fee is not required yet.
+    assert result["modules"]["shipping"] == {"percent": 87, "missing": ["incoterm"]}
     assert result["modules"]["product"] == {"percent": 100, "missing": []}
 
 
@@ -256,10 +257,42 @@ def test_goods_total_is_unknown_while_a_unit_price_is_missing():
     assert (result.goods_total, result.total) == (None, None)
 
 
-def test_total_is_unknown_without_a_shipping_fee():
-    result = terms.totals(_clean(shipping_fee=""))
+def test_total_is_unknown_without_a_shipping_fee_when_the_seller_pays_carriage():
+    result = terms.totals(_clean(incoterm="CIF", shipping_fee=""))
 
     assert (result.goods_total, result.total) == (Decimal("4800.00"), None)
+
+
+def test_total_is_the_goods_without_a_shipping_fee_when_the_buyer_pays_carriage():
+    result = terms.totals(_clean(incoterm="FOB", shipping_fee=""))
+
+    assert (result.goods_total, result.total) == (Decimal("4800.00"), Decimal("4800.00"))
+
+
+@pytest.mark.parametrize("incoterm", ["EXW", "FCA", "FAS", "FOB"])
+def test_a_buyer_carriage_incoterm_needs_no_shipping_fee(incoterm):
+    result = terms.completion(_clean(incoterm=incoterm, shipping_fee=""))
+
+    assert result.complete
+
+
+@pytest.mark.parametrize("incoterm", ["CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"])
+def test_a_seller_carriage_incoterm_needs_the_shipping_fee(incoterm):
+    result = terms.completion(_clean(incoterm=incoterm, shipping_fee=""))
+
+    assert result.missing == {"shipping": ["shipping_fee"]}
+
+
+def test_without_an_incoterm_only_the_incoterm_is_missing_not_the_fee():
+    result = terms.completion(_clean(incoterm="", shipping_fee=""))
+
+    assert result.missing["shipping"] == ["incoterm"]
+
+
+def test_without_an_incoterm_the_total_waits_for_the_fee():
+    result = terms.totals(_clean(incoterm="", shipping_fee=""))
+
+    assert result.total is None
 
 
 def test_a_float_unit_price_is_read_from_its_repr_not_its_binary_value():

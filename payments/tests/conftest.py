@@ -23,6 +23,21 @@ def awaiting_order(buyer, seller, product, bank, django_capture_on_commit_callba
     return order
 
 
+@pytest.fixture
+def card_order(buyer, seller, product, django_capture_on_commit_callbacks):
+    """Like ``awaiting_order``, agreed with payment by card (no bank details needed)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(
+            buyer=buyer,
+            seller=seller,
+            status=OrderStatus.AWAITING_PAYMENT,
+            product=product,
+            terms={"payment_method": "card"},
+        )
+    mail.outbox.clear()
+    return order
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -147,35 +147,54 @@ def test_an_order_not_yet_agreed_cannot_be_paid(buyer, seller, product):
         pay(order, buyer, "100.00")
 
 
-def test_the_sandbox_card_4242_is_received_at_once(awaiting_order, buyer):
+def test_the_sandbox_card_4242_is_received_at_once(card_order, buyer):
     payment = pay(
-        awaiting_order, buyer, "1545.00", provider="sandbox_card", card_number="4242 4242 4242 4242"
+        card_order, buyer, "1545.00", provider="sandbox_card", card_number="4242 4242 4242 4242"
     )
 
     assert payment.status == PaymentStatus.RECEIVED
     assert payment.card_last4 == "4242"
-    awaiting_order.refresh_from_db()
-    assert awaiting_order.initial_paid_at is not None
+    card_order.refresh_from_db()
+    assert card_order.initial_paid_at is not None
 
 
-def test_the_sandbox_card_4000000000000002_is_declined(awaiting_order, buyer):
+def test_the_sandbox_card_4000000000000002_is_declined(card_order, buyer):
     payment = pay(
-        awaiting_order, buyer, "1545.00", provider="sandbox_card", card_number="4000000000000002"
+        card_order, buyer, "1545.00", provider="sandbox_card", card_number="4000000000000002"
     )
 
     assert payment.status == PaymentStatus.DECLINED
     assert payment.reason == "The card was declined."
-    awaiting_order.refresh_from_db()
-    assert awaiting_order.initial_paid_at is None
+    card_order.refresh_from_db()
+    assert card_order.initial_paid_at is None
 
 
-def test_an_invalid_card_number_is_refused(awaiting_order, buyer):
+def test_an_invalid_card_number_is_refused(card_order, buyer):
     with pytest.raises(ValidationFailed) as error:
-        pay(
-            awaiting_order, buyer, "100.00", provider="sandbox_card", card_number="4242424242424241"
-        )
+        pay(card_order, buyer, "100.00", provider="sandbox_card", card_number="4242424242424241")
 
     assert "card_number" in error.value.errors
+
+
+def test_a_card_payment_is_refused_on_an_order_agreed_by_bank_transfer(awaiting_order, buyer):
+    with pytest.raises(ValidationFailed) as error:
+        pay(
+            awaiting_order,
+            buyer,
+            "1545.00",
+            provider="sandbox_card",
+            card_number="4242424242424242",
+        )
+
+    assert list(error.value.errors) == ["provider"]
+    assert not awaiting_order.payments.exists()
+
+
+def test_a_bank_transfer_is_refused_on_an_order_agreed_by_card(card_order, buyer):
+    with pytest.raises(ValidationFailed) as error:
+        pay(card_order, buyer, "1545.00", reference="TT-1")
+
+    assert list(error.value.errors) == ["provider"]
 
 
 def test_an_unknown_provider_is_refused(awaiting_order, buyer):

@@ -11,7 +11,7 @@ from orders.models import OrderStatus
 from orders.tests.factories import make_order
 from payments import services, tasks
 from payments.models import Reminder, ReminderKind
-from payments.tests.factories import pay_received
+from payments.tests.factories import pay_received, set_bank_details
 
 UTC = datetime.UTC
 AGREED = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # deadline: 17 March, 10:00
@@ -19,6 +19,13 @@ AGREED = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # deadline: 17 March,
 
 def at(day, hour=12):
     return datetime.datetime(2025, 3, day, hour, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def bank(seller):
+    # On file before the (time-travelled) agreement: a T/T order is agreed only then.
+    with time_machine.travel(AGREED - datetime.timedelta(days=1), tick=False):
+        return set_bank_details(seller)
 
 
 @pytest.fixture

@@ -35,10 +35,72 @@ def test_the_payment_page_warns_when_the_seller_changed_bank_details(
 
     services.bank_account_update(actor=seller, values=NEW_BANK)
 
+    content = as_user(buyer).get(reverse("payments:pay", args=[awaiting_order.pk])).content.decode()
+    assert "bank-change-warning" in content
+    assert "verify the change with the seller by phone" in content
+    agreed = content.index('data-testid="bank-details"')
+    new = content.index('data-testid="new-bank-details"')
+    assert "CN1234567890" in content[agreed:new]
+    assert "GB00FRAUD" in content[new:]
+    assert "CN1234567890" not in content[new:]
+
+
+def test_the_payment_page_shows_details_added_after_an_agreement_without_any(
+    buyer, seller, product, as_user, django_capture_on_commit_callbacks
+):
+    # Agreed by card (no bank details needed), then switched to transfer details later: the
+    # payment page must still show an account, with the warning, never none.
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(
+            buyer=buyer,
+            seller=seller,
+            status=OrderStatus.AWAITING_PAYMENT,
+            product=product,
+            terms={"payment_method": "other"},
+        )
+    from payments import services
+
+    services.bank_account_update(actor=seller, values=NEW_BANK)
+
+    content = as_user(buyer).get(reverse("payments:pay", args=[order.pk])).content.decode()
+    assert "bank-change-warning" in content
+    assert "had no bank details on file when this order was agreed" in content
+    assert 'data-testid="new-bank-details"' in content
+    assert "GB00FRAUD" in content
+    assert 'data-testid="no-bank-details"' not in content
+
+
+def test_the_payment_page_offers_no_card_payment_for_a_bank_transfer_order(
+    awaiting_order, buyer, as_user
+):
     content = as_user(buyer).get(reverse("payments:pay", args=[awaiting_order.pk])).content
-    assert b"bank-change-warning" in content
-    assert b"CN1234567890" in content
-    assert b"GB00FRAUD" not in content
+    assert b'value="sandbox_card"' not in content
+    assert b'value="bank_transfer"' in content
+
+
+def test_the_payment_page_offers_the_card_for_a_card_order(card_order, buyer, as_user):
+    content = as_user(buyer).get(reverse("payments:pay", args=[card_order.pk])).content
+    assert b'value="sandbox_card"' in content
+    assert b'value="bank_transfer"' not in content
+
+
+def test_a_card_payment_posted_to_a_bank_transfer_order_is_refused_on_the_page(
+    awaiting_order, buyer, as_user
+):
+    response = as_user(buyer).post(
+        reverse("payments:pay", args=[awaiting_order.pk]),
+        {
+            "provider": "sandbox_card",
+            "amount": "1545.00",
+            "currency": "USD",
+            "idempotency_key": "card-key-0001",
+            "card_number": "4242424242424242",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "is not offered for it" in response.content.decode()
+    assert not Payment.objects.exists()
 
 
 def test_posting_the_same_form_twice_records_one_payment(awaiting_order, buyer, as_user):
@@ -159,6 +221,20 @@ def test_the_api_returns_the_amounts_due(awaiting_order, buyer, api_as):
     assert response.json()["outstanding"] == "5150.00"
 
 
+def test_the_api_gives_the_agreed_and_the_changed_bank_details(
+    awaiting_order, buyer, seller, api_as
+):
+    from payments import services
+
+    services.bank_account_update(actor=seller, values=NEW_BANK)
+
+    body = api_as(buyer).get(f"/api/v1/orders/{awaiting_order.pk}/payments/").json()
+
+    assert body["bank_details"]["account_number"] == "CN12345678901234"
+    assert body["current_bank_details"]["account_number"] == "GB00FRAUD1234567"
+    assert body["bank_changed_at"] is not None
+
+
 def test_the_api_takes_the_idempotency_key_from_the_header(awaiting_order, buyer, api_as):
     client = api_as(buyer)
     body = {"provider": "bank_transfer", "amount": "100.00", "currency": "USD", "reference": "R1"}
@@ -183,6 +259,18 @@ def test_the_api_refuses_a_wrong_currency_with_a_machine_readable_error(
 
     assert response.status_code == 400
     assert response.json() == {"currency": ["This order is payable in USD only."]}
+
+
+def test_the_api_refuses_a_card_payment_on_a_bank_transfer_order(awaiting_order, buyer, api_as):
+    response = api_as(buyer).post(
+        f"/api/v1/orders/{awaiting_order.pk}/payments/",
+        {"provider": "sandbox_card", "amount": "100", "currency": "USD", "card_number": "4242"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="api-key-0003",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["provider"]
 
 
 def test_the_api_limits_manual_reminders_with_429(awaiting_order, seller, api_as):

@@ -1,7 +1,8 @@
 """``manage.py load_demo_data``: demo companies, users and the product catalog.
 
 Idempotent: rows are matched by natural keys (company legal name and side, username, category
-slug, product seller and name, tier start quantity) and saved only when a value differs, so a
+slug, product seller and name, tier start quantity, freight rate seller, destination and
+currency; bank details per seller) and saved only when a value differs, so a
 second run changes nothing. Passwords are set when a user is created, or again with
 ``--reset-passwords``. Each product gets a small generated picture (Pillow, deterministic) unless
 it has one of its own. Extend it with one ``load_<part>`` function per part.
@@ -19,7 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from accounts.models import Company, Side, User
+from accounts.models import Company, FreightRate, Side, User
 from catalog.models import Category, PriceTier, Product, Unit
 
 BusinessType = Company.BusinessType
@@ -37,6 +38,9 @@ SELLERS = [
         "storage. Export markets: EU, North America, Australia.",
         "website": "https://ningbo-bright.example.com",
         "verified": True,
+        "sales_contact_name": "Li Wei",
+        "sales_contact_email": "sales@ningbo-bright.example.com",
+        "sales_contact_phone": "+86 574 8765 4321",
     },
     {
         "legal_name": "Saigon Craft & Textile JSC",
@@ -49,6 +53,9 @@ SELLERS = [
         "tableware and furniture.",
         "website": "https://saigon-craft.example.com",
         "verified": True,
+        "sales_contact_name": "Lan Nguyen",
+        "sales_contact_email": "export@saigon-craft.example.com",
+        "sales_contact_phone": "+84 28 3822 1234",
     },
 ]
 
@@ -87,6 +94,37 @@ BUYERS = [
         "verified": False,
     },
 ]
+
+# Per seller: the bank details buyers pay T/T orders to, and freight rates (destination,
+# currency, per order, per unit) for CFR/CIF/CPT/CIP/DAP/DPU/DDP Start Orders.
+BANK_DETAILS = {
+    "Ningbo Bright Housewares Co., Ltd.": {
+        "beneficiary": "Ningbo Bright Housewares Co., Ltd.",
+        "bank_name": "Bank of Ningbo, Jiangdong Branch",
+        "account_number": "CN7731000000123456789",
+        "swift_bic": "BKNBCN2N",
+        "bank_address": "Ningbo, Zhejiang, China",
+    },
+    "Saigon Craft & Textile JSC": {
+        "beneficiary": "Saigon Craft & Textile JSC",
+        "bank_name": "Vietcombank, Ho Chi Minh City Branch",
+        "account_number": "0071000123456",
+        "swift_bic": "BFTVVNVX007",
+        "bank_address": "Ho Chi Minh City, Vietnam",
+    },
+}
+FREIGHT_RATES = {
+    "Ningbo Bright Housewares Co., Ltd.": [
+        ("DE", "USD", "450.00", "0.12"),
+        ("US", "USD", "600.00", "0.15"),
+        ("BR", "USD", "700.00", "0.20"),
+    ],
+    "Saigon Craft & Textile JSC": [
+        ("DE", "USD", "520.00", "0.10"),
+        ("DE", "EUR", "480.00", "0.09"),
+        ("US", "USD", "650.00", None),
+    ],
+}
 
 # (username, password, first name, last name, company legal name); README lists them.
 USERS = [
@@ -505,6 +543,43 @@ def load_products(
             load_image(product, categories[category].name)
 
 
+def load_freight_rates(tally: Tally, companies: dict[str, Company]) -> None:
+    for seller_name, rates in FREIGHT_RATES.items():
+        for country, currency, per_order, per_unit in rates:
+            upsert(
+                tally,
+                FreightRate,
+                {
+                    "seller": companies[seller_name],
+                    "destination_country": country,
+                    "currency": currency,
+                },
+                {
+                    "per_order": Decimal(per_order) if per_order else None,
+                    "per_unit": Decimal(per_unit) if per_unit else None,
+                },
+            )
+
+
+def load_bank_details(tally: Tally, companies: dict[str, Company]) -> None:
+    """Through the payments service, so the change history holds them (the agreement snapshot
+    reads it). The demo command seeds every app: it is an entry point, not a rule of catalog."""
+    from payments.models import BankAccount
+    from payments.services import bank_account_update
+
+    for seller_name, details in BANK_DETAILS.items():
+        company = companies[seller_name]
+        before = BankAccount.objects.filter(company=company).first()
+        actor = User.objects.filter(company=company).order_by("date_joined", "pk").first()
+        account = bank_account_update(actor=actor, values=details)
+        if before is None:
+            tally.add(BankAccount, "created")
+        elif before.as_dict() != account.as_dict():
+            tally.add(BankAccount, "updated")
+        else:
+            tally.add(BankAccount, "unchanged")
+
+
 def product_image(name: str, category: str) -> bytes:
     """A small PNG drawn from the product's name: the same bytes on every run, no download.
 
@@ -576,6 +651,8 @@ class Command(BaseCommand):
             companies = load_companies(tally)
             load_users(tally, companies, reset_passwords=reset_passwords)
             load_products(tally, companies, categories)
+            load_freight_rates(tally, companies)
+            load_bank_details(tally, companies)
         self.stdout.write(f"Demo data: {tally.summary()}.")
         logins = [(u[0], u[1]) for u in USERS[:1] + USERS[4:5]] + [ADMIN[:2]]
         self.stdout.write(
