@@ -309,16 +309,16 @@ def test_a_cached_inbox_row_shows_the_new_total_after_a_modify(client, buyer, se
     assert "Confirmed by buyer" in _row_of(after, order)
 
 
-def test_a_cached_inbox_row_shows_the_paid_state_after_a_payment(client, buyer, seller):
-    from orders.services import order_mark_paid
+def test_a_cached_inbox_row_shows_the_new_state_after_a_payment(client, buyer, seller):
+    from payments.tests.factories import pay_received
 
     order = make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
     client.force_login(seller)
     client.get(INBOX)
 
-    order_mark_paid(order_id=order.pk, amount="1.00")
+    pay_received(order, buyer, seller, "5150.00")
 
-    assert ">Paid<" in _row_of(client.get(INBOX).content.decode(), order)
+    assert ">Ready to ship<" in _row_of(client.get(INBOX).content.decode(), order)
 
 
 def test_a_cached_inbox_row_shows_a_renamed_counterpart_and_new_chat_messages(

@@ -11,7 +11,8 @@ from django.utils import translation
 from common import fragments
 from orders import services
 from orders.models import Order, OrderStatus
-from orders.tests.factories import complete_values, make_order
+from orders.tests.factories import complete_values, ensure_bank_details, make_order
+from payments.tests.factories import pay_received
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,7 @@ def test_after_a_confirm_the_agreed_order_shows(client, buyer, seller):
     order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
     client.force_login(buyer)
     assert ">Confirm</button>" in _page(client, order)
+    ensure_bank_details(seller)  # a T/T order is agreed only with them on file
 
     services.order_confirm(order_id=order.pk, actor=buyer, version=order.version)
 
@@ -87,15 +89,15 @@ def test_after_a_confirm_the_agreed_order_shows(client, buyer, seller):
     assert ">Confirm</button>" not in page
 
 
-def test_after_a_payment_the_paid_order_shows(client, buyer, seller):
+def test_after_the_payment_the_ready_to_ship_order_shows(client, buyer, seller):
     order = make_order(buyer=buyer, seller=seller, status=OrderStatus.AWAITING_PAYMENT)
     client.force_login(buyer)
-    assert "Paid" not in _page(client, order).split('class="badge badge-info loi-status">')[1][:20]
+    assert "Ready" not in _page(client, order).split('class="badge badge-info loi-status">')[1][:20]
 
-    services.order_mark_paid(order_id=order.pk, amount="1.00")
+    pay_received(order, buyer, seller, "5150.00")  # deposit and balance before shipment
 
     status = _page(client, order).split('class="badge badge-info loi-status">')[1][:20]
-    assert status.startswith("Paid")
+    assert status.startswith("Ready to ship")
 
 
 def test_a_language_switch_renders_the_terms_in_the_new_language(client, buyer, seller):

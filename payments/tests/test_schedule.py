@@ -23,7 +23,7 @@ from payments.models import (
     RefundState,
     Reminder,
 )
-from payments.tests.factories import pay, pay_received
+from payments.tests.factories import pay, pay_received, set_bank_details
 
 UTC = datetime.UTC
 AGREED = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # deadline: 17 March, 10:00
@@ -58,6 +58,13 @@ def instalments(order):
 
 def fresh(order):
     return Order.objects.select_related("negotiation").get(pk=order.pk)
+
+
+@pytest.fixture
+def bank(seller):
+    """The seller's bank details, on file before the (past) agreement: T/T orders need them."""
+    with time_machine.travel(AGREED - datetime.timedelta(days=1), tick=False):
+        return set_bank_details(seller)
 
 
 @pytest.fixture
