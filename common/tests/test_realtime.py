@@ -9,6 +9,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from common import realtime
 
+# db_to_async opens and ends every call with close_old_connections, which looks at the thread's
+# connection: after other database tests ran on that thread, it needs database access.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 class _SlowLayer:
     """A channel layer whose group_send waits until the test lets it go."""
