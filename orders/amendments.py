@@ -170,6 +170,9 @@ def amendment_accept(*, order_id: int, amendment_id: int, actor, version: int) -
         action="accept_amendment",
     )
     terms = order_terms.clean(order_terms.from_document(amendment.terms))
+    # The amended terms are agreed terms: the same checks as an agreement (T/T needs the
+    # seller's bank details on file).
+    services._check_agreement(order, terms, side)
     previous_total = order_terms.totals(order_terms.from_order(order)).total
     previous = {"version": order.agreed_version, "digest": order.agreed_digest}
     digest = order_terms.digest(order_terms.canonical(terms))

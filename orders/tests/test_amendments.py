@@ -439,3 +439,25 @@ def test_each_step_posts_a_chat_line_and_notifies_the_other_side(
     assert to_buyer.title == f"The seller proposes an amendment of {agreed.number}"
     assert "Reason: Buyer needs more bottles" in to_buyer.body
     assert to_seller.title == f"The buyer accepted the amendment of {agreed.number}"
+
+
+def test_an_amendment_to_bank_transfer_is_refused_while_the_seller_has_no_bank_details(
+    buyer, other_seller
+):
+    order = make_order(
+        buyer=buyer,
+        seller=other_seller,
+        status=S.AWAITING_PAYMENT,
+        terms={"payment_method": "card"},
+    )
+    amendment = _propose(order, buyer, payment_method="tt", reason="We pay by transfer")
+    order = _fresh(order)
+
+    with pytest.raises(ValidationFailed) as refused:
+        amendments.amendment_accept(
+            order_id=order.pk, amendment_id=amendment.pk, actor=other_seller, version=order.version
+        )
+
+    assert refused.value.errors["code"] == "bank_details_missing"
+    assert _fresh(order).payment_method == "card"
+    assert Amendment.objects.get(pk=amendment.pk).state == Amendment.State.OPEN
