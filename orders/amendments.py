@@ -28,6 +28,21 @@ from orders.signals import order_amended
 
 MAX_REASON = 1000
 
+# Rules other apps add about what an amendment may change (shipments: not below what was
+# shipped); each is called as check(order=, terms=) with the proposed terms, on proposal and
+# again on acceptance, and raises ValidationFailed to refuse.
+AMENDMENT_CHECKS: list = []
+
+
+def amendment_check_register(check) -> None:
+    if check not in AMENDMENT_CHECKS:
+        AMENDMENT_CHECKS.append(check)
+
+
+def _check_amendment(order: Order, terms: dict) -> None:
+    for check in AMENDMENT_CHECKS:
+        check(order=order, terms=terms)
+
 
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
@@ -74,6 +89,7 @@ def amendment_propose(
         )
     services._check_products(terms["lines"], order.negotiation.seller_company_id)
     services._require_complete(terms)
+    _check_amendment(order, terms)
     before = order_terms.canonical(current)
     document = order_terms.canonical(terms)
     now = timezone.now()
@@ -173,6 +189,8 @@ def amendment_accept(*, order_id: int, amendment_id: int, actor, version: int) -
     # The amended terms are agreed terms: the same checks as an agreement (T/T needs the
     # seller's bank details on file).
     services._check_agreement(order, terms, side)
+    # Goods may have been shipped since the proposal.
+    _check_amendment(order, terms)
     previous_total = order_terms.totals(order_terms.from_order(order)).total
     previous = {"version": order.agreed_version, "digest": order.agreed_digest}
     digest = order_terms.digest(order_terms.canonical(terms))

@@ -300,17 +300,27 @@ def _require_complete(terms: dict) -> None:
 
 
 def _save_terms(order: Order, terms: dict) -> None:
-    """Replaces the lines; a line keeps its key (identity) from version to version."""
-    order.lines.all().delete()
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            key=line["key"],
-            position=position,
-            **{name: line[name] for name in order_terms.LINE_FIELDS},
-        )
-        for position, line in enumerate(terms["lines"])
-    )
+    """Saves the lines by key: a line keeps its key (identity) and its row from version to
+    version, so what refers to the row (a shipment line after an amendment) stays attached."""
+    existing = {str(line.key): line for line in OrderLine.objects.filter(order=order)}
+    kept = [str(line["key"]) for line in terms["lines"]]
+    OrderLine.objects.filter(order=order).exclude(key__in=kept).delete()
+    updated, created = [], []
+    for position, values in enumerate(terms["lines"]):
+        fields = {name: values[name] for name in order_terms.LINE_FIELDS}
+        line = existing.get(str(values["key"]))
+        if line is None:
+            created.append(OrderLine(order=order, key=values["key"], position=position, **fields))
+            continue
+        line.position = position
+        for name, value in fields.items():
+            setattr(line, name, value)
+        updated.append(line)
+    if updated:
+        OrderLine.objects.bulk_update(updated, ["position", *order_terms.LINE_FIELDS])
+    OrderLine.objects.bulk_create(created)
+    # The order's prefetched lines, if any, are the old ones: the next read queries them.
+    getattr(order, "_prefetched_objects_cache", {}).pop("lines", None)
 
 
 def _order_fields(terms: dict) -> dict:

@@ -252,6 +252,42 @@ def shipment_document_add(*, shipment_id: int, actor, kind: str, upload) -> Ship
     )
 
 
+# --- Amendments ------------------------------------------------------------------------------
+
+
+def amendment_check_shipped(*, order: Order, terms: dict) -> None:
+    """An amendment keeps what was shipped (registered in orders' AMENDMENT_CHECKS): a line
+    with shipments stays, at no less than its shipped quantity; once everything was shipped
+    (shipped, delivered) nothing may be added, as no state lets the seller ship it."""
+    shipped = selectors.quantities_by_line(order)
+    if not shipped:
+        return
+    current = {str(line.key): line for line in order.lines.all()}
+    proposed = {line["key"]: line for line in terms["lines"]}
+    errors = []
+    for key, line in current.items():
+        done = shipped.get(line.pk)
+        if not done:
+            continue
+        if key not in proposed:
+            errors.append(
+                _("%(line)s cannot be removed: %(done)s of it were shipped.")
+                % {"line": line.name, "done": quantity_with_unit(done, line.unit)}
+            )
+        elif (proposed[key]["quantity"] or 0) < done:
+            errors.append(
+                _("The quantity of %(line)s cannot be less than the %(done)s already shipped.")
+                % {"line": line.name, "done": quantity_with_unit(done, line.unit)}
+            )
+    if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) and any(
+        key not in current or (line["quantity"] or 0) > (current[key].quantity or 0)
+        for key, line in proposed.items()
+    ):
+        errors.append(_("Everything ordered has been shipped: agree a new order for more."))
+    if errors:
+        raise ValidationFailed({"lines": errors})
+
+
 # --- Receipt ---------------------------------------------------------------------------------
 
 
