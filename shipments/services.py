@@ -284,6 +284,19 @@ def amendment_check_shipped(*, order: Order, terms: dict) -> None:
         for key, line in proposed.items()
     ):
         errors.append(_("Everything ordered has been shipped: agree a new order for more."))
+    if order.status == OrderStatus.PARTLY_SHIPPED and not errors:
+        left = [
+            (line["quantity"] or 0) - (shipped.get(current[key].pk, 0) if key in current else 0)
+            for key, line in proposed.items()
+        ]
+        if all(quantity <= 0 for quantity in left):
+            # No state follows partly_shipped without a shipment: the order would be stuck.
+            errors.append(
+                _(
+                    "Nothing would be left to ship: keep some goods to ship, or ship the rest "
+                    "before amending."
+                )
+            )
     if errors:
         raise ValidationFailed({"lines": errors})
 

@@ -105,3 +105,13 @@ def test_accepting_a_cut_below_what_was_shipped_since_the_proposal_is_refused(or
 
     assert "400 pieces already shipped" in refused.value.errors["lines"][0]
     assert fresh(order).lines.get().quantity == Decimal(1000)
+
+
+def test_cutting_a_partly_shipped_order_to_what_was_shipped_is_refused(order, buyer, seller):
+    ship(order, seller, 400)
+
+    with pytest.raises(ValidationFailed) as refused:
+        _propose(order, buyer, _lines(order, 400))
+
+    assert "Nothing would be left to ship" in refused.value.errors["lines"][0]
+    assert fresh(order).lines.get().quantity == Decimal(1000)
