@@ -327,3 +327,15 @@ def test_deploy_check_reports_nothing_with_production_settings(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_every_app_with_tests_is_in_the_suites_testpaths():
+    import configparser
+
+    root = BASE_DIR
+    config = configparser.ConfigParser()
+    config.read(root / "pytest.ini")
+    testpaths = set(config["pytest"]["testpaths"].split())
+    apps_with_tests = {path.parent.parent.name for path in root.glob("*/tests/__init__.py")}
+
+    assert apps_with_tests - testpaths == set()
