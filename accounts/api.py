@@ -125,6 +125,15 @@ class MeApi(APIView):
 SELLERS_ONLY = OpenApiResponse(ErrorSerializer, description="Only sellers keep these.")
 
 
+def _valid(serializer_class, request) -> dict:
+    """The body checked against the endpoint's declared shape (a JSON object of strings);
+    the service checks the values themselves."""
+    serializer = serializer_class(data=request.data)
+    if not serializer.is_valid():
+        raise ValidationFailed(serializer.errors)
+    return dict(serializer.validated_data)
+
+
 class SalesContactSerializer(serializers.Serializer):
     sales_contact_name = serializers.CharField(allow_blank=True, required=False)
     sales_contact_email = serializers.CharField(allow_blank=True, required=False)
@@ -152,7 +161,7 @@ class SalesContactApi(APIView):
     )
     def put(self, request):
         company = services.sales_contact_update(
-            actor=request.user, values=dict(request.data.items())
+            actor=request.user, values=_valid(SalesContactSerializer, request)
         )
         return Response(SalesContactSerializer(company).data)
 
@@ -196,7 +205,9 @@ class FreightRateListApi(APIView):
         },
     )
     def post(self, request):
-        rate = services.freight_rate_set(actor=request.user, values=dict(request.data.items()))
+        rate = services.freight_rate_set(
+            actor=request.user, values=_valid(FreightRateInputSerializer, request)
+        )
         return Response(FreightRateSerializer(rate).data)
 
 

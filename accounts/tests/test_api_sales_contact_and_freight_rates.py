@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import FreightRate
+from accounts.models import Company, FreightRate
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,18 @@ def test_a_buyer_cannot_add_a_freight_rate(buyer, api_as):
     response = api_as(buyer).post("/api/v1/company/freight-rates/", RATE, format="json")
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/company/sales-contact/", "/api/v1/company/freight-rates/"]
+)
+def test_a_body_that_is_not_a_json_object_is_a_400_and_changes_nothing(seller, api_as, url):
+    client = api_as(seller)
+    send = client.put if url.endswith("sales-contact/") else client.post
+
+    response = send(url, [RATE], format="json")
+
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    assert not FreightRate.objects.exists()
+    assert Company.objects.get(pk=seller.company_id).sales_contact_name == ""
