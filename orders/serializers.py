@@ -215,7 +215,7 @@ class RevisionSerializer(RevisionSummarySerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.display_name", default=None)
+    actor = serializers.CharField(source="actor.display_name", default=None, allow_null=True)
     label = serializers.CharField(source="get_type_display")
 
     class Meta:

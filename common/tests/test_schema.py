@@ -96,3 +96,7 @@ def test_money_is_documented_as_a_string_at_the_minor_unit(schema):
 
     assert amount["type"] == "string"
     assert "minor unit" in amount["description"]
+
+
+def test_an_events_actor_may_be_null_for_what_the_system_did(schema):
+    assert schema["components"]["schemas"]["Event"]["properties"]["actor"]["nullable"] is True
