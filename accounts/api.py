@@ -132,7 +132,16 @@ def _body(request) -> dict:
     an object is refused whole."""
     if not isinstance(request.data, Mapping):
         raise ValidationFailed({"non_field_errors": [_("Send a JSON object of fields.")]})
-    return dict(request.data.items())
+    values = dict(request.data.items())
+    # Every field of these bodies is text (a price too, as the API's money format is a string).
+    errors = {
+        name: [_("Must be text.")]
+        for name, value in values.items()
+        if value is not None and not isinstance(value, str)
+    }
+    if errors:
+        raise ValidationFailed(errors)
+    return values
 
 
 class SalesContactSerializer(serializers.Serializer):

@@ -94,3 +94,12 @@ def test_a_body_that_is_not_a_json_object_is_a_400_and_changes_nothing(seller, a
     assert "non_field_errors" in response.json()
     assert not FreightRate.objects.exists()
     assert Company.objects.get(pk=seller.company_id).sales_contact_name == ""
+
+
+def test_a_sales_contact_field_that_is_not_text_gets_a_field_error(seller, api_as):
+    response = api_as(seller).put(
+        "/api/v1/company/sales-contact/", {"sales_contact_phone": {}}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["sales_contact_phone"]
