@@ -127,7 +127,7 @@ class MeApi(APIView):
 SELLERS_ONLY = OpenApiResponse(ErrorSerializer, description="Only sellers keep these.")
 
 
-def _body(request) -> dict:
+def _body(request, *, nullable: tuple = ()) -> dict:
     """The request body as a dict of its fields (the service checks each value); anything but
     an object is refused whole."""
     if not isinstance(request.data, Mapping):
@@ -137,7 +137,7 @@ def _body(request) -> dict:
     errors = {
         name: [_("Must be text.")]
         for name, value in values.items()
-        if value is not None and not isinstance(value, str)
+        if not isinstance(value, str) and not (value is None and name in nullable)
     }
     if errors:
         raise ValidationFailed(errors)
@@ -213,7 +213,9 @@ class FreightRateListApi(APIView):
         },
     )
     def post(self, request):
-        rate = services.freight_rate_set(actor=request.user, values=_body(request))
+        rate = services.freight_rate_set(
+            actor=request.user, values=_body(request, nullable=("per_order", "per_unit"))
+        )
         return Response(FreightRateSerializer(rate).data)
 
 

@@ -96,9 +96,10 @@ def test_a_body_that_is_not_a_json_object_is_a_400_and_changes_nothing(seller, a
     assert Company.objects.get(pk=seller.company_id).sales_contact_name == ""
 
 
-def test_a_sales_contact_field_that_is_not_text_gets_a_field_error(seller, api_as):
+@pytest.mark.parametrize("value", [{}, None, 0])
+def test_a_sales_contact_field_that_is_not_text_gets_a_field_error(seller, api_as, value):
     response = api_as(seller).put(
-        "/api/v1/company/sales-contact/", {"sales_contact_phone": {}}, format="json"
+        "/api/v1/company/sales-contact/", {"sales_contact_phone": value}, format="json"
     )
 
     assert response.status_code == 400
