@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import Company, FreightRate, User
 from common.errors import ValidationFailed
-from common.serializers import ErrorSerializer, MoneyField
+from common.serializers import ErrorSerializer, MoneyField, OptionalEmailField
 
 
 class TokenLoginSerializer(serializers.Serializer):
@@ -146,7 +146,7 @@ def _body(request, *, nullable: tuple = ()) -> dict:
 
 class SalesContactSerializer(serializers.Serializer):
     sales_contact_name = serializers.CharField(allow_blank=True, required=False)
-    sales_contact_email = serializers.CharField(allow_blank=True, required=False)
+    sales_contact_email = OptionalEmailField(required=False)
     sales_contact_phone = serializers.CharField(allow_blank=True, required=False)
 
 

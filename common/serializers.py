@@ -32,6 +32,24 @@ class ConflictSerializer(ErrorSerializer):
     current_status = serializers.CharField(required=False, help_text="Its state now.")
 
 
+OPTIONAL_EMAIL_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "format": "email", "maxLength": 254},
+        {"type": "string", "maxLength": 0},
+    ],
+    "description": "An e-mail address, or empty to clear it.",
+}
+
+
+@extend_schema_field(OPTIONAL_EMAIL_SCHEMA)
+class OptionalEmailField(serializers.CharField):
+    """An e-mail address or empty. The schema says both, so a client (and a fuzzer) knows
+    that "" is accepted while any other non-address is refused; the service validates."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+
+
 # Every integer a client sends is bounded: ids and versions fit PostgreSQL's integer.
 MAX_ID = 2**31 - 1
 

@@ -43,11 +43,11 @@ class AmendmentListProposeApi(ListAPIView):
         )
 
     def get_serializer_context(self):
+        # Also reached by OPTIONS (DRF's metadata builds a serializer): the access check
+        # runs there too, so an outsider gets 404 whatever the method.
+        if not hasattr(self, "_order_context"):
+            self._order_context = _context(self.request, self.kwargs["order_id"])
         return {**super().get_serializer_context(), **self._order_context}
-
-    def list(self, request, *args, **kwargs):
-        self._order_context = _context(request, kwargs["order_id"])
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary="The order's amendments, oldest first",

@@ -100,3 +100,10 @@ def test_money_is_documented_as_a_string_at_the_minor_unit(schema):
 
 def test_an_events_actor_may_be_null_for_what_the_system_did(schema):
     assert schema["components"]["schemas"]["Event"]["properties"]["actor"]["nullable"] is True
+
+
+def test_a_sales_contact_email_is_documented_as_an_address_or_empty(schema):
+    email = _component(schema, "SalesContactRequest")["properties"]["sales_contact_email"]
+
+    assert {"type": "string", "maxLength": 0} in email["anyOf"]
+    assert {"type": "string", "format": "email", "maxLength": 254} in email["anyOf"]

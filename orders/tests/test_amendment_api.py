@@ -166,3 +166,11 @@ def test_the_amendment_list_costs_the_same_however_many_amendments(
 
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(_url(agreed)).json()["count"] == 5
+
+
+def test_options_on_the_amendment_list_describes_it_to_a_party(api_as, agreed, seller):
+    assert api_as(seller).options(_url(agreed)).status_code == 200
+
+
+def test_options_on_the_amendment_list_is_404_for_an_outsider(api_as, agreed, other_buyer):
+    assert api_as(other_buyer).options(_url(agreed)).status_code == 404
