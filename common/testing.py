@@ -5,6 +5,7 @@ Only imported by tests; nothing here runs in the portal itself.
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -196,3 +197,40 @@ class StallingProxy:
         for sock in self.sockets:
             with contextlib.suppress(OSError):
                 sock.close()
+
+
+def run_together(calls, *, hold: dict | None = None, held: int = 0, jitter: float = 0.0) -> list:
+    """Runs the calls in threads started together (the race tests on PostgreSQL); returns each
+    one's result or the exception it raised, in order. Each thread closes its connection.
+
+    ``hold`` is the state of a hold-after-read fixture: while the calls run, its "barrier"
+    makes ``held`` of them wait after their read until all of those have read (0: none wait).
+    Calls that do not hold start after up to ``jitter`` seconds, so each side sometimes wins.
+    """
+    from django.db import connection
+
+    start = threading.Barrier(len(calls))
+    if hold is not None:
+        hold["barrier"] = threading.Barrier(held) if held else None
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            start.wait(timeout=10)
+            if jitter:
+                time.sleep(random.uniform(0, jitter))
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    if hold is not None:
+        hold["barrier"] = None
+    assert not any(thread.is_alive() for thread in threads)
+    return results

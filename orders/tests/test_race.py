@@ -6,13 +6,11 @@ so both really reach the conditional UPDATE: the loser blocks on the row lock, t
 the version moved on. In the "free" rounds the threads run as the scheduler lets them.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.tests.factories import SellerFactory
 from common.errors import StaleVersion
+from common.testing import run_together
 from orders import selectors, services
 from orders.models import Order, OrderStatus, Revision
 from orders.tests.factories import complete_values, make_order
@@ -39,29 +37,9 @@ def hold_after_read(monkeypatch):
     return state
 
 
-def _race(*calls, hold=None, overlap=False):
-    """Runs the calls in threads started together; returns each one's result or exception."""
-    start = threading.Barrier(len(calls))
-    hold["barrier"] = threading.Barrier(len(calls)) if overlap else None
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    hold["barrier"] = None
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+def _race(*calls, hold, overlap=False):
+    """Runs the calls together; with ``overlap``, each waits after its read for the others."""
+    return run_together(calls, hold=hold, held=len(calls) if overlap else 0)
 
 
 def _outcome(results):

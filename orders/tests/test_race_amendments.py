@@ -6,17 +6,15 @@ refused payment stays submitted and can be marked again.
 
 import datetime
 import functools
-import random
 import threading
-import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import SellerFactory
 from common.errors import InvalidTransition, StaleVersion
+from common.testing import run_together
 from orders import amendments, selectors
 from orders.models import Amendment, Order, OrderEvent, OrderStatus
 from orders.signals import order_amended
@@ -66,32 +64,9 @@ def amended_totals():
 
 
 def _race(*calls, hold, overlap: int = 0):
-    """Runs the calls in threads started together; ``overlap`` of them hold after their read,
-    the others start with a little jitter."""
-    start = threading.Barrier(len(calls))
-    hold["barrier"] = threading.Barrier(overlap) if overlap else None
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout=10)
-            if not overlap:
-                # Free rounds: a few milliseconds of jitter, so that each side sometimes wins.
-                time.sleep(random.uniform(0, 0.02))
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    hold["barrier"] = None
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    """Runs the calls together; ``overlap`` of them hold after their read, the others start
+    with a little jitter."""
+    return run_together(calls, hold=hold, held=overlap, jitter=0 if overlap else 0.02)
 
 
 def _overdue_order_with_a_proposal(buyer, seller, product):

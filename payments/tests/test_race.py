@@ -2,15 +2,14 @@
 non-payment. Exactly one wins, and no received money is left out of the refund owed."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from accounts.tests.factories import BuyerFactory, SellerFactory
 from catalog.tests.factories import ProductFactory
+from common.testing import run_together
 from orders.models import Order, OrderStatus
 from orders.tests.factories import make_order
 from payments import services
@@ -39,27 +38,7 @@ def hold_after_read(monkeypatch):
 
 
 def _race(calls, hold):
-    start = threading.Barrier(len(calls))
-    hold["barrier"] = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    hold["barrier"] = None
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return run_together(calls, hold=hold, held=len(calls))
 
 
 def test_a_payment_racing_the_cancel_for_non_payment_never_loses_money(hold_after_read):

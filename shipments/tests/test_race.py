@@ -2,13 +2,12 @@
 confirming it while the sweep deems it, record exactly one receipt."""
 
 import datetime
-import threading
 from functools import partial
 
 import pytest
 import time_machine
-from django.db import connection
 
+from common.testing import run_together
 from orders.models import Order, OrderEvent
 from shipments import services
 from shipments.models import Shipment
@@ -23,25 +22,7 @@ ROUNDS = 10
 
 
 def _race(*calls):
-    start = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return run_together(calls)
 
 
 def _shipment(buyer, seller):
