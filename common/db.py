@@ -1,4 +1,4 @@
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import F, Func, Subquery
 
 
@@ -57,3 +57,32 @@ def update_returning(queryset, returning: str, **values) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *where_params])
         return [row[0] for row in cursor.fetchall()]
+
+
+def claim_and_queue(
+    queryset, *, key: str, lease_field: str, lease, batch_size: int, task, noun: str
+) -> tuple[int, int]:
+    """A periodic sweep's one statement: takes the rows ``queryset`` selects by moving their
+    ``lease_field`` to ``lease`` (update_returning, so two sweeps never take the same row) and,
+    once the transaction commits, queues their ``key`` values to ``task`` in sorted batches of
+    ``batch_size``, each as ``(ids, lease.isoformat())`` over one broker connection.
+
+    Returns (rows taken, batches). A batch that is lost leaves the lease to expire, and a later
+    sweep takes its rows again. Call it inside the caller's transaction.
+    """
+    ids = sorted(update_returning(queryset, key, **{lease_field: lease}))
+    batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+    if batches:
+
+        def enqueue():
+            with task.app.producer_or_acquire() as producer:
+                for batch in batches:
+                    # argsrepr spares the logs a repr of every id.
+                    task.apply_async(
+                        (batch, lease.isoformat()),
+                        producer=producer,
+                        argsrepr=f"({len(batch)} {noun}, {lease.isoformat()})",
+                    )
+
+        transaction.on_commit(enqueue)
+    return len(ids), len(batches)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Side
 from chat.services import system_message_post
-from common.db import update_returning
+from common.db import claim_and_queue
 from common.errors import (
     InvalidTransition,
     NotAllowed,
@@ -728,32 +728,19 @@ def reminders_sweep(*, now: datetime.datetime | None = None) -> dict:
     ahead), so no sweep queues it again while its batch is pending; a batch that is lost
     leaves the lease to expire, and a later sweep queues the order again.
     """
+    from payments.tasks import reminders_batch
+
     now = now or timezone.now()
-    lease = _queue_lease(now)
-    order_ids = sorted(
-        update_returning(
-            PaymentPlan.objects.filter(next_reminder_at__lte=now),
-            "order_id",
-            next_reminder_at=lease,
-        )
+    taken, batches = claim_and_queue(
+        PaymentPlan.objects.filter(next_reminder_at__lte=now),
+        key="order_id",
+        lease_field="next_reminder_at",
+        lease=_queue_lease(now),
+        batch_size=settings.REMINDER_BATCH_SIZE,
+        task=reminders_batch,
+        noun="orders",
     )
-    size = settings.REMINDER_BATCH_SIZE
-    batches = [order_ids[i : i + size] for i in range(0, len(order_ids), size)]
-    if batches:
-        from payments.tasks import reminders_batch
-
-        def enqueue():
-            with reminders_batch.app.producer_or_acquire() as producer:
-                for batch in batches:
-                    # One connection for all; argsrepr spares a repr of every id in the logs.
-                    reminders_batch.apply_async(
-                        (batch, lease.isoformat()),
-                        producer=producer,
-                        argsrepr=f"({len(batch)} orders, {lease.isoformat()})",
-                    )
-
-        transaction.on_commit(enqueue)
-    return {"orders": len(order_ids), "batches": len(batches)}
+    return {"orders": taken, "batches": batches}
 
 
 def reminders_batch_run(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Side
 from catalog.models import quantity_with_unit
-from common.db import update_returning
+from common.db import claim_and_queue, update_returning
 from common.errors import InvalidTransition, NotAllowed, StaleVersion, ValidationFailed
 from common.files import attachment_content_type, original_name
 from notifications.models import Kind
@@ -399,27 +399,19 @@ def receipts_sweep(*, now: datetime.datetime | None = None) -> dict:
     ahead), so no sweep queues it again while its batch is pending; a lost batch leaves the
     lease to expire and a later sweep takes the shipment again.
     """
+    from shipments.tasks import receipts_batch
+
     now = now or timezone.now()
-    lease = now + datetime.timedelta(seconds=settings.SHIPMENT_SWEEP_QUEUE_LEASE_SECONDS)
-    shipment_ids = sorted(
-        update_returning(Shipment.objects.filter(next_sweep_at__lte=now), "id", next_sweep_at=lease)
+    taken, batches = claim_and_queue(
+        Shipment.objects.filter(next_sweep_at__lte=now),
+        key="id",
+        lease_field="next_sweep_at",
+        lease=now + datetime.timedelta(seconds=settings.SHIPMENT_SWEEP_QUEUE_LEASE_SECONDS),
+        batch_size=settings.SHIPMENT_SWEEP_BATCH_SIZE,
+        task=receipts_batch,
+        noun="shipments",
     )
-    size = settings.SHIPMENT_SWEEP_BATCH_SIZE
-    batches = [shipment_ids[i : i + size] for i in range(0, len(shipment_ids), size)]
-    if batches:
-        from shipments.tasks import receipts_batch
-
-        def enqueue():
-            with receipts_batch.app.producer_or_acquire() as producer:
-                for batch in batches:
-                    receipts_batch.apply_async(
-                        (batch, lease.isoformat()),
-                        producer=producer,
-                        argsrepr=f"({len(batch)} shipments, {lease.isoformat()})",
-                    )
-
-        transaction.on_commit(enqueue)
-    return {"shipments": len(shipment_ids), "batches": len(batches)}
+    return {"shipments": taken, "batches": batches}
 
 
 def receipts_batch_run(
