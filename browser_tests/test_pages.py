@@ -113,6 +113,17 @@ def test_payment_history_and_bank_history_fit_the_screen(page_for, buyer, seller
 
 
 @WIDTHS
+def test_the_order_sheet_shows_every_value_of_its_product_lines(page_for, buyer, trade, viewport):
+    page = page_for(buyer, viewport=viewport)
+    page.goto(f"/orders/{trade['order'].pk}/")
+
+    expect(page.locator(".order-lines td[data-label='Line total']").first).to_have_text("$4,800.00")
+    _no_page_scroll(page)
+    _inside_screen(page, page.locator(".order-lines td"))
+    _inside_screen(page, page.locator(".order-lines tfoot td"))
+
+
+@WIDTHS
 def test_the_revision_history_change_table_keeps_every_value_on_screen(
     page_for, seller, trade, viewport
 ):
