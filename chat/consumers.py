@@ -16,7 +16,7 @@ from django.conf import settings
 from chat import selectors, services
 from chat.serializers import message_data
 from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
-from common.realtime import PooledDatabaseConsumer, db_to_async, user_group
+from common.realtime import PooledDatabaseConsumer, db_to_async, session_ended, user_group
 from inquiries.selectors import negotiation_side
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,9 @@ class ChatConsumer(PooledDatabaseConsumer, AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
         self.joined = True
+        if await session_ended(self.scope):
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            return
         if self.side:
             await db_to_async(services.presence_join)(
                 negotiation_id=self.negotiation_id,

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 
 from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.consumer import get_handler_name
@@ -23,6 +24,36 @@ logger = logging.getLogger(__name__)
 
 def user_group(user_id: int) -> str:
     return f"user-{user_id}"
+
+
+async def session_ended(scope) -> bool:
+    """True when the session the handshake authenticated with no longer authenticates: it was
+    deleted (logout) or its auth hash went stale ("log out everywhere", a password change from
+    another session). A socket asks once it has joined ``user_group``: a sign-out between the
+    handshake's authentication and that join was broadcast to a group the socket was not yet
+    in. The session is read fresh from its store, as the next request would read it. Sockets
+    without a session never count as ended."""
+    session, user = scope.get("session"), scope.get("user")
+    key = getattr(session, "session_key", None)
+    if not key or user is None:
+        return False
+    return not await db_to_async(_session_authenticates)(key, user.pk)
+
+
+def _session_authenticates(key: str, user_id: int) -> bool:
+    from django.contrib.auth import HASH_SESSION_KEY, get_user_model
+    from django.utils.crypto import constant_time_compare
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    stored = store.get(HASH_SESSION_KEY)
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if not stored or user is None:
+        return False
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return any(
+        constant_time_compare(stored, user._get_session_auth_hash(secret=secret))
+        for secret in secrets
+    )
 
 
 def group_send(group: str, event: dict) -> None:

@@ -8,7 +8,7 @@ import json
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.models import User
-from common.realtime import PooledDatabaseConsumer, db_to_async, user_group
+from common.realtime import PooledDatabaseConsumer, db_to_async, session_ended, user_group
 from notifications.services import notifications_group
 
 CLOSE_NOT_AUTHENTICATED = 4401
@@ -40,6 +40,8 @@ class NotificationsConsumer(PooledDatabaseConsumer, AsyncJsonWebsocketConsumer):
         self.groups_joined = (notifications_group(user.pk), user_group(user.pk))
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        if await session_ended(self.scope):
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
 
     async def disconnect(self, code):
         for group in self.groups_joined:

@@ -4,11 +4,13 @@ import contextlib
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import InMemoryChannelLayer
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.test import Client
 
 from accounts import services
+from accounts.models import User
 from inquiries.tests.factories import NegotiationFactory
 from negotiation_portal.asgi import application
 
@@ -94,3 +96,36 @@ async def test_another_users_password_change_leaves_the_socket_open(buyer, other
     while not await communicator.receive_nothing(timeout=0.5):
         assert (await communicator.receive_output())["type"] != "websocket.close"
     await communicator.disconnect()
+
+
+class SignOutOnJoinLayer(InMemoryChannelLayer):
+    """Signs the user out everywhere just before a socket joins its user group: the sign-out's
+    broadcast goes to a group the socket is not in yet."""
+
+    async def group_add(self, group, channel):
+        if group.startswith("user-"):
+            user = await User.objects.aget(pk=int(group.removeprefix("user-")))
+            await sync_to_async(services.user_sign_out_everywhere)(user=user)
+        await super().group_add(group, channel)
+
+
+@pytest.mark.parametrize(
+    "path", ["/ws/negotiations/{negotiation}/chat/", "/ws/notifications/"], ids=["chat", "bell"]
+)
+async def test_a_sign_out_while_the_socket_joins_still_closes_it(settings, buyer, path):
+    negotiation = await sync_to_async(NegotiationFactory)(buyer_company=buyer.company)
+    cookie = await sync_to_async(_session_cookie)(buyer)
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.SignOutOnJoinLayer"}}
+    communicator = WebsocketCommunicator(
+        application,
+        path.format(negotiation=negotiation.pk),
+        headers=[
+            (b"host", b"testserver"),
+            (b"origin", b"http://testserver"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+
+    assert await _close_code(communicator) == 4401
