@@ -372,6 +372,8 @@ class Amendment(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Still open when the order was cancelled or completed: nobody may answer it any more.
+        LAPSED = "lapsed", _("Lapsed")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="amendments")
     proposed_by = models.ForeignKey(
@@ -413,7 +415,7 @@ class Amendment(models.Model):
                 name="amendment_one_open_per_order",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=("open", "accepted", "rejected", "withdrawn")),
+                condition=Q(state__in=("open", "accepted", "rejected", "withdrawn", "lapsed")),
                 name="amendment_state_valid",
             ),
             models.CheckConstraint(

@@ -25,7 +25,7 @@ from inquiries.models import Negotiation
 from orders import selectors
 from orders import signals as order_signals
 from orders import terms as order_terms
-from orders.models import Order, OrderEvent, OrderLine, OrderStatus, Revision
+from orders.models import Amendment, Order, OrderEvent, OrderLine, OrderStatus, Revision
 
 SYSTEM = "system"
 S = OrderStatus
@@ -40,6 +40,8 @@ PAYING_STATES = (
 
 # The agreed states whose terms both parties may still amend by consent (issue 13 point 6).
 AMENDABLE = PAYING_STATES
+# Where an order ends: an amendment still open then lapses.
+CLOSED_STATES = (S.CANCELLED, S.COMPLETED)
 AMENDMENT_ACTIONS = (
     "propose_amendment",
     "accept_amendment",
@@ -195,6 +197,11 @@ def _apply(order: Order, *, version: int, target: str, now, **fields) -> Order:
     order.version = version + 1
     for name, value in fields.items():
         setattr(order, name, value)
+    if target in CLOSED_STATES:
+        # A proposal nobody may answer any more is not left open.
+        Amendment.objects.filter(order_id=order.pk, state=Amendment.State.OPEN).update(
+            state=Amendment.State.LAPSED, decided_at=now
+        )
     return order
 
 

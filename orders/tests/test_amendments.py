@@ -11,7 +11,8 @@ from orders import terms as order_terms
 from orders.models import Amendment, Order, OrderEvent, OrderStatus
 from orders.signals import order_amended
 from orders.tests.factories import complete_values, make_order, snapshot
-from payments.tests.factories import pay_received
+from payments import services as payment_services
+from payments.tests.factories import make_overdue, pay_received
 
 S = OrderStatus
 
@@ -461,3 +462,47 @@ def test_an_amendment_to_bank_transfer_is_refused_while_the_seller_has_no_bank_d
     assert refused.value.errors["code"] == "bank_details_missing"
     assert _fresh(order).payment_method == "card"
     assert Amendment.objects.get(pk=amendment.pk).state == Amendment.State.OPEN
+
+
+def test_an_open_amendment_lapses_when_the_order_is_cancelled(agreed, buyer, seller):
+    order = make_overdue(agreed)
+    amendment = _propose_more(order, buyer)
+
+    payment_services.order_cancel_for_non_payment(
+        order_id=order.pk, actor=seller, version=_fresh(order).version, reason="Not paid"
+    )
+
+    amendment.refresh_from_db()
+    assert amendment.state == Amendment.State.LAPSED
+    assert amendments.open_amendment(_fresh(order)) is None
+
+
+def test_a_lapsed_amendment_can_no_longer_be_accepted(agreed, buyer, seller):
+    order = make_overdue(agreed)
+    amendment = _propose_more(order, buyer)
+    payment_services.order_cancel_for_non_payment(
+        order_id=order.pk, actor=seller, version=_fresh(order).version, reason="Not paid"
+    )
+
+    with pytest.raises(InvalidTransition):
+        amendments.amendment_accept(
+            order_id=order.pk,
+            amendment_id=amendment.pk,
+            actor=seller,
+            version=_fresh(order).version,
+        )
+
+
+def test_decided_amendments_stay_as_they_were_when_the_order_is_cancelled(agreed, buyer, seller):
+    order = make_overdue(agreed)
+    rejected = _propose_more(order, buyer)
+    amendments.amendment_reject(
+        order_id=order.pk, amendment_id=rejected.pk, actor=seller, version=_fresh(order).version
+    )
+
+    payment_services.order_cancel_for_non_payment(
+        order_id=order.pk, actor=seller, version=_fresh(order).version, reason="Not paid"
+    )
+
+    rejected.refresh_from_db()
+    assert rejected.state == Amendment.State.REJECTED

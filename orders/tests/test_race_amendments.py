@@ -4,13 +4,11 @@ conflict exactly one wins; the loser's whole transaction rolls back, and nothing
 refused payment stays submitted and can be marked again.
 """
 
-import datetime
 import functools
 import threading
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from accounts.tests.factories import SellerFactory
 from common.errors import InvalidTransition, StaleVersion
@@ -20,8 +18,8 @@ from orders.models import Amendment, Order, OrderEvent, OrderStatus
 from orders.signals import order_amended
 from orders.tests.factories import make_order
 from payments import services as payment_services
-from payments.models import Instalment, PaymentStatus
-from payments.tests.factories import pay, set_bank_details
+from payments.models import PaymentStatus
+from payments.tests.factories import make_overdue, pay, set_bank_details
 
 S = OrderStatus
 ROUNDS = 20
@@ -71,13 +69,9 @@ def _race(*calls, hold, overlap: int = 0):
 
 def _overdue_order_with_a_proposal(buyer, seller, product):
     """Agreed, overdue, with the buyer's open proposal (fewer bottles): version ``base``."""
-    order = make_order(buyer=buyer, seller=seller, status=S.AWAITING_PAYMENT, product=product)
-    # Agreed three weeks ago with 14 days to pay: both instalments are late.
-    agreed_at = timezone.now() - datetime.timedelta(days=21)
-    Order.objects.filter(pk=order.pk).update(agreed_at=agreed_at)
-    Instalment.objects.filter(order=order).update(due_at=agreed_at + datetime.timedelta(days=14))
-    payment_services.payment_overdue_mark(order_id=order.pk)
-    order = Order.objects.get(pk=order.pk)
+    order = make_overdue(
+        make_order(buyer=buyer, seller=seller, status=S.AWAITING_PAYMENT, product=product)
+    )
     amendment = amendments.amendment_propose(
         order_id=order.pk,
         actor=buyer,
@@ -142,7 +136,7 @@ def test_accepting_an_amendment_racing_a_cancel_for_non_payment_has_exactly_one_
             wins["cancel"] += 1
             assert (fresh.status, fresh.shipping_fee) == (S.CANCELLED, Decimal("350"))
             assert fresh.agreed_digest == digest
-            assert amendment.state == Amendment.State.OPEN
+            assert amendment.state == Amendment.State.LAPSED
             assert order.pk not in [pk for pk, _ in amended_totals]
     assert sum(wins.values()) == ROUNDS
 
