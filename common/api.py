@@ -35,6 +35,15 @@ STATUS_BY_ERROR = {
 }
 
 
+def validated(serializer_class, request, *, data=None, **kwargs) -> dict:
+    """The request body (or ``data``) checked by the serializer: its validated data, or
+    ValidationFailed with the field errors (a 400 that changes nothing)."""
+    serializer = serializer_class(data=request.data if data is None else data, **kwargs)
+    if not serializer.is_valid():
+        raise errors.ValidationFailed(serializer.errors)
+    return dict(serializer.validated_data)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, errors.ValidationFailed):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)

@@ -7,6 +7,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import validated
 from common.filters import query_params
 from common.serializers import ConflictSerializer, ErrorSerializer
 from orders import selectors, services
@@ -70,7 +71,7 @@ class OrderListCreateApi(ListAPIView):
         },
     )
     def post(self, request):
-        data = _valid(s.CreateDraftInputSerializer, request)
+        data = validated(s.CreateDraftInputSerializer, request)
         order = services.order_create_draft(inquiry_id=data["inquiry_id"], actor=request.user)
         return _order_response(request, order.pk, status.HTTP_201_CREATED)
 
@@ -82,7 +83,7 @@ class OrderStartApi(APIView):
         responses={201: s.OrderSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
     )
     def post(self, request):
-        data = _valid(s.StartOrderInputSerializer, request)
+        data = validated(s.StartOrderInputSerializer, request)
         product_id = data.pop("product_id")
         order = services.order_start(actor=request.user, product_id=product_id, values=data)
         return _order_response(request, order.pk, status.HTTP_201_CREATED)
@@ -120,7 +121,7 @@ class OrderModifyApi(APIView):
         responses=WRITE_RESPONSES,
     )
     def post(self, request, order_id: int):
-        data = _valid(s.ModifyInputSerializer, request)
+        data = validated(s.ModifyInputSerializer, request)
         version = data.pop("version")
         services.order_modify(order_id=order_id, actor=request.user, version=version, values=data)
         return _order_response(request, order_id)
@@ -133,7 +134,7 @@ class OrderConfirmApi(APIView):
         responses=WRITE_RESPONSES,
     )
     def post(self, request, order_id: int):
-        data = _valid(s.VersionInputSerializer, request)
+        data = validated(s.VersionInputSerializer, request)
         services.order_confirm(order_id=order_id, actor=request.user, version=data["version"])
         return _order_response(request, order_id)
 
@@ -145,7 +146,7 @@ class OrderCancelApi(APIView):
         responses=WRITE_RESPONSES,
     )
     def post(self, request, order_id: int):
-        data = _valid(s.CancelInputSerializer, request)
+        data = validated(s.CancelInputSerializer, request)
         services.order_cancel(
             order_id=order_id, actor=request.user, version=data["version"], reason=data["reason"]
         )
@@ -213,12 +214,6 @@ class TimelineApi(ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 urlpatterns = [

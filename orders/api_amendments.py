@@ -7,9 +7,10 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import validated
 from orders import amendments, selectors
 from orders import serializers as s
-from orders.api import BAD_INPUT, CONFLICT, FORBIDDEN, _valid
+from orders.api import BAD_INPUT, CONFLICT, FORBIDDEN
 
 NOT_FOUND = OpenApiResponse(description="No such order visible to you, or no such amendment of it.")
 ANSWER_RESPONSES = {
@@ -67,7 +68,7 @@ class AmendmentListProposeApi(ListAPIView):
         responses={**ANSWER_RESPONSES, 201: s.AmendmentSerializer},
     )
     def post(self, request, order_id: int):
-        data = _valid(s.AmendmentProposeInputSerializer, request)
+        data = validated(s.AmendmentProposeInputSerializer, request)
         version, reason = data.pop("version"), data.pop("reason")
         amendment = amendments.amendment_propose(
             order_id=order_id, actor=request.user, version=version, values=data, reason=reason
@@ -93,7 +94,7 @@ def _answer_view(service, summary: str, description: str):
             responses=ANSWER_RESPONSES,
         )
         def post(self, request, order_id: int, amendment_id: int):
-            data = _valid(s.VersionInputSerializer, request)
+            data = validated(s.VersionInputSerializer, request)
             service(
                 order_id=order_id,
                 amendment_id=amendment_id,

@@ -1,12 +1,14 @@
 """REST API for payments under /api/v1/: thin views, one service or selector call each."""
 
+from collections.abc import Mapping
+
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import ValidationFailed
+from common.api import validated
 from common.serializers import ConflictSerializer, ErrorSerializer
 from payments import selectors, services
 from payments import serializers as s
@@ -16,16 +18,6 @@ CONFLICT = OpenApiResponse(
     ConflictSerializer,
     description="The order or payment is in a state that does not allow this; nothing changed.",
 )
-
-
-def _valid(serializer_class, request, **overrides):
-    data = request.data
-    if overrides:
-        data = {**dict(data.items()), **overrides}
-    serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        raise ValidationFailed(serializer.errors)
-    return serializer.validated_data
 
 
 class OrderPaymentsApi(APIView):
@@ -51,11 +43,10 @@ class OrderPaymentsApi(APIView):
     )
     def post(self, request, order_id: int):
         header = request.headers.get("Idempotency-Key")
-        data = _valid(
-            s.PaymentInputSerializer,
-            request,
-            **({"idempotency_key": header} if header else {}),
-        )
+        body = request.data
+        if header and isinstance(body, Mapping):  # anything else is refused whole
+            body = {**dict(body.items()), "idempotency_key": header}
+        data = validated(s.PaymentInputSerializer, request, data=body)
         payment = services.payment_submit(
             order_id=order_id,
             actor=request.user,
@@ -90,7 +81,7 @@ class PaymentRejectApi(APIView):
         responses={200: s.PaymentSerializer, 403: FORBIDDEN, 409: CONFLICT},
     )
     def post(self, request, payment_id: int):
-        data = _valid(s.RejectInputSerializer, request)
+        data = validated(s.RejectInputSerializer, request)
         payment = services.payment_reject(
             payment_id=payment_id, actor=request.user, reason=data["reason"]
         )
@@ -124,7 +115,7 @@ class CancelForNonPaymentApi(APIView):
         responses={200: s.SummarySerializer, 403: FORBIDDEN, 409: CONFLICT},
     )
     def post(self, request, order_id: int):
-        data = _valid(s.CancelForNonPaymentInputSerializer, request)
+        data = validated(s.CancelForNonPaymentInputSerializer, request)
         services.order_cancel_for_non_payment(
             order_id=order_id, actor=request.user, version=data["version"], reason=data["reason"]
         )

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Side
+from common.api import validated
 from common.filters import query_params
 from common.serializers import ErrorSerializer
 from rfq import selectors, services
@@ -24,12 +25,6 @@ CONFLICT = OpenApiResponse(
     description="The RFQ or quotation has moved on (stale version, wrong state, deadline or "
     "validity passed, already quoted); nothing changed.",
 )
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _files(request, name: str) -> list:
@@ -66,7 +61,7 @@ class RFQListCreateApi(ListAPIView):
         responses={201: s.RFQDetailSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
     )
     def post(self, request):
-        data = _valid(s.RFQInputSerializer, request)
+        data = validated(s.RFQInputSerializer, request)
         invited = data.pop("invited_seller_ids", [])
         data.pop("attachments", None)
         rfq = services.rfq_create(
@@ -143,7 +138,7 @@ class RFQQuotationsApi(APIView):
         },
     )
     def post(self, request, rfq_id: int):
-        data = _valid(s.QuotationInputSerializer, request)
+        data = validated(s.QuotationInputSerializer, request)
         attachment = data.pop("attachment", None)
         quotation = services.quotation_submit(
             rfq_id=rfq_id, actor=request.user, values=data, attachment=attachment
@@ -195,8 +190,8 @@ class QuotationDetailApi(APIView):
     )
     def patch(self, request, quotation_id: int):
         current = selectors.quotation_get_for_user(user=request.user, quotation_id=quotation_id)
-        version = _valid(s.VersionSerializer, request)["version"]
-        data = _valid(s.QuotationInputSerializer, request, partial=True)
+        version = validated(s.VersionSerializer, request)["version"]
+        data = validated(s.QuotationInputSerializer, request, partial=True)
         attachment = data.pop("attachment", None)
         values = {name: getattr(current, name) for name in services.QUOTATION_FIELDS}
         values.update(data)
@@ -224,7 +219,7 @@ def _decision_api(service, summary: str, response_serializer):
             },
         )
         def post(self, request, quotation_id: int):
-            data = _valid(s.VersionSerializer, request)
+            data = validated(s.VersionSerializer, request)
             quotation = service(
                 quotation_id=quotation_id, actor=request.user, version=data["version"]
             )

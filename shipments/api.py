@@ -7,7 +7,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import ValidationFailed
+from common.api import validated
 from common.files import private_file_response
 from common.serializers import ConflictSerializer, ErrorSerializer
 from shipments import selectors, services
@@ -19,13 +19,6 @@ CONFLICT = OpenApiResponse(
     description="The order is in a state or at a version that does not allow this; nothing "
     "changed.",
 )
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    if not serializer.is_valid():
-        raise ValidationFailed(serializer.errors)
-    return dict(serializer.validated_data)
 
 
 class OrderShipmentsApi(APIView):
@@ -51,7 +44,7 @@ class OrderShipmentsApi(APIView):
         responses={201: s.ShipmentSerializer, 403: FORBIDDEN, 409: CONFLICT},
     )
     def post(self, request, order_id: int):
-        data = _valid(s.ShipmentInputSerializer, request)
+        data = validated(s.ShipmentInputSerializer, request)
         version = data.pop("version")
         shipment = services.shipment_create(
             order_id=order_id, actor=request.user, version=version, values=data
@@ -79,7 +72,7 @@ class ShipmentReceiptApi(APIView):
         responses={200: s.ShipmentSerializer, 403: FORBIDDEN, 409: CONFLICT},
     )
     def post(self, request, shipment_id: int):
-        data = _valid(s.ReceiptInputSerializer, request)
+        data = validated(s.ReceiptInputSerializer, request)
         services.shipment_confirm_receipt(
             shipment_id=shipment_id, actor=request.user, version=data["version"]
         )
@@ -93,7 +86,7 @@ class ShipmentDocumentsApi(APIView):
         responses={201: s.DocumentSerializer, 403: FORBIDDEN, 409: CONFLICT},
     )
     def post(self, request, shipment_id: int):
-        data = _valid(s.DocumentInputSerializer, request)
+        data = validated(s.DocumentInputSerializer, request)
         document = services.shipment_document_add(
             shipment_id=shipment_id, actor=request.user, kind=data["kind"], upload=data["file"]
         )

@@ -71,6 +71,21 @@ def test_the_idempotency_key_is_documented_as_required_and_the_header_may_carry_
     assert with_header.status_code == 201
 
 
+def test_a_payment_body_that_is_not_an_object_is_refused_with_the_header_key_too(
+    awaiting_order, buyer, api_as
+):
+    response = api_as(buyer).post(
+        f"/api/v1/orders/{awaiting_order.pk}/payments/",
+        [["provider", "bank_transfer"]],
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="header-key-2",
+    )
+
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    assert not Payment.objects.exists()
+
+
 def test_payment_summaries_give_money_at_the_currencys_minor_unit(awaiting_order, buyer, api_as):
     body = api_as(buyer).get(f"/api/v1/orders/{awaiting_order.pk}/payments/").json()
 
