@@ -30,18 +30,23 @@ def _session_cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
-async def _open_socket(user) -> WebsocketCommunicator:
-    negotiation = await sync_to_async(NegotiationFactory)(buyer_company=user.company)
+async def _communicator(user, path: str) -> WebsocketCommunicator:
+    """A socket to ``path`` with a signed-in session of ``user``."""
     cookie = await sync_to_async(_session_cookie)(user)
-    communicator = WebsocketCommunicator(
+    return WebsocketCommunicator(
         application,
-        f"/ws/negotiations/{negotiation.pk}/chat/",
+        path,
         headers=[
             (b"host", b"testserver"),
             (b"origin", b"http://testserver"),
             (b"cookie", f"sessionid={cookie}".encode()),
         ],
     )
+
+
+async def _open_socket(user) -> WebsocketCommunicator:
+    negotiation = await sync_to_async(NegotiationFactory)(buyer_company=user.company)
+    communicator = await _communicator(user, f"/ws/negotiations/{negotiation.pk}/chat/")
     connected, _ = await communicator.connect()
     assert connected
     # The handshake completes before the consumer has joined its groups; its answer to "hello"
@@ -114,17 +119,8 @@ class SignOutOnJoinLayer(InMemoryChannelLayer):
 )
 async def test_a_sign_out_while_the_socket_joins_still_closes_it(settings, buyer, path):
     negotiation = await sync_to_async(NegotiationFactory)(buyer_company=buyer.company)
-    cookie = await sync_to_async(_session_cookie)(buyer)
+    communicator = await _communicator(buyer, path.format(negotiation=negotiation.pk))
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.SignOutOnJoinLayer"}}
-    communicator = WebsocketCommunicator(
-        application,
-        path.format(negotiation=negotiation.pk),
-        headers=[
-            (b"host", b"testserver"),
-            (b"origin", b"http://testserver"),
-            (b"cookie", f"sessionid={cookie}".encode()),
-        ],
-    )
     connected, _ = await communicator.connect()
     assert connected
 
