@@ -116,7 +116,9 @@ class SellerProfileForm(CompanyProfileForm):
     """A seller's profile also holds the default sales contact Start Order uses."""
 
     class Meta(CompanyProfileForm.Meta):
-        fields = services.COMPANY_PROFILE_FIELDS + services.SALES_CONTACT_FIELDS
+        fields = (
+            services.COMPANY_PROFILE_FIELDS + services.SALES_CONTACT_FIELDS + services.OFFER_FIELDS
+        )
         help_texts = {
             "sales_contact_name": _(
                 "Buyers' Start Order names this contact for your company; they cannot change it."
