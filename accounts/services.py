@@ -132,6 +132,8 @@ def company_update(*, company_id: int, actor: User, values: dict) -> Company:
     for name in names:
         if name in values:
             value = values[name]
+            if value is None and name in OFFER_FIELDS:
+                continue  # left empty: the company keeps its offer validity
             if value is None and name != "year_established":
                 value = ""
             setattr(company, name, value)

@@ -276,6 +276,19 @@ def test_the_seller_sets_the_offer_validity_in_the_company_profile(client, selle
     assert seller.company.offer_validity_days == 10
 
 
+def test_a_profile_saved_without_the_offer_validity_keeps_it(client, seller):
+    from accounts.tests.test_company_profile import profile_post
+
+    seller.company.offer_validity_days = 12
+    seller.company.save()
+    client.force_login(seller)
+
+    client.post(reverse("accounts:company_profile"), profile_post())
+
+    seller.company.refresh_from_db()
+    assert seller.company.offer_validity_days == 12
+
+
 # --- Inbox -----------------------------------------------------------------------------------
 
 
