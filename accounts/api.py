@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.models import Company, FreightRate, User
+from accounts.models import MAX_OFFER_VALIDITY_DAYS, Company, FreightRate, User
+from common.api import validated
 from common.errors import ValidationFailed
 from common.serializers import ErrorSerializer, MoneyField, OptionalEmailField
 
@@ -174,6 +175,40 @@ class SalesContactApi(APIView):
         return Response(SalesContactSerializer(company).data)
 
 
+class OfferValiditySerializer(serializers.Serializer):
+    offer_validity_days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_OFFER_VALIDITY_DAYS,
+        help_text="Days a confirmation of your orders stays open for the other side to confirm "
+        "as is, unless the confirming party sets its own valid_until.",
+    )
+
+
+class OfferValidityApi(APIView):
+    @extend_schema(
+        summary="How long confirmations of your company's orders stay open by default",
+        responses={200: OfferValiditySerializer},
+    )
+    def get(self, request):
+        return Response(OfferValiditySerializer(selectors.company_of_user(request.user)).data)
+
+    @extend_schema(
+        summary="Set how long confirmations of your company's orders stay open (seller)",
+        request=OfferValiditySerializer,
+        responses={
+            200: OfferValiditySerializer,
+            400: OpenApiResponse(description="Field errors"),
+            403: SELLERS_ONLY,
+        },
+    )
+    def put(self, request):
+        data = validated(OfferValiditySerializer, request)
+        company = services.offer_validity_update(
+            actor=request.user, days=data["offer_validity_days"]
+        )
+        return Response(OfferValiditySerializer(company).data)
+
+
 class FreightRateSerializer(serializers.ModelSerializer):
     destination_country = CountryField()
     per_order = MoneyField(allow_null=True, help_text="Per order; null: none.")
@@ -233,6 +268,7 @@ class FreightRateDetailApi(APIView):
 urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
     path("company/sales-contact/", SalesContactApi.as_view(), name="api-sales-contact"),
+    path("company/offer-validity/", OfferValidityApi.as_view(), name="api-offer-validity"),
     path("company/freight-rates/", FreightRateListApi.as_view(), name="api-freight-rates"),
     path(
         "company/freight-rates/<int:rate_id>/",

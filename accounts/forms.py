@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Company, FreightRate, Side, User
+from accounts.models import MAX_OFFER_VALIDITY_DAYS, Company, FreightRate, Side, User
 from common.errors import RateLimited
 from common.money import currency_choices
 
@@ -113,10 +113,21 @@ class CompanyProfileForm(CompanyFieldsMixin, forms.ModelForm):
 
 
 class SellerProfileForm(CompanyProfileForm):
-    """A seller's profile also holds the default sales contact Start Order uses."""
+    """A seller's profile also holds the default sales contact Start Order uses, and how long
+    confirmations of its orders stay open (left empty: unchanged)."""
+
+    offer_validity_days = forms.IntegerField(
+        label=Company._meta.get_field("offer_validity_days").verbose_name.capitalize(),
+        help_text=Company._meta.get_field("offer_validity_days").help_text,
+        required=False,
+        min_value=1,
+        max_value=MAX_OFFER_VALIDITY_DAYS,
+    )
 
     class Meta(CompanyProfileForm.Meta):
-        fields = services.COMPANY_PROFILE_FIELDS + services.SALES_CONTACT_FIELDS
+        fields = (
+            services.COMPANY_PROFILE_FIELDS + services.SALES_CONTACT_FIELDS + services.OFFER_FIELDS
+        )
         help_texts = {
             "sales_contact_name": _(
                 "Buyers' Start Order names this contact for your company; they cannot change it."

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from common.validators import validate_currency
+
+# The longest an offer (a unilateral confirmation) may stay open, by default or as set.
+MAX_OFFER_VALIDITY_DAYS = 90
 
 
 class Side(models.TextChoices):
@@ -52,6 +55,18 @@ class Company(models.Model):
     sales_contact_name = models.CharField(_("sales contact name"), max_length=200, blank=True)
     sales_contact_email = models.EmailField(_("sales contact e-mail"), blank=True)
     sales_contact_phone = models.CharField(_("sales contact phone"), max_length=40, blank=True)
+    # How long a seller's or a buyer's unilateral confirmation of this seller's orders stays
+    # open for the other side to confirm as is (issue 14 point 2); each confirmation may set its
+    # own date instead.
+    offer_validity_days = models.PositiveSmallIntegerField(
+        _("offers valid for (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OFFER_VALIDITY_DAYS)],
+        help_text=_(
+            "How long the other side may confirm a letter of intent as it was sent; after it, "
+            "they ask for an extension or send changes."
+        ),
+    )
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -35,6 +35,8 @@ COMPANY_SIGNUP_FIELDS = (
 COMPANY_PROFILE_FIELDS = tuple(name for name in COMPANY_SIGNUP_FIELDS if name != "side")
 # A seller's default sales contact (Start Order's seller contact); sellers only.
 SALES_CONTACT_FIELDS = ("sales_contact_name", "sales_contact_email", "sales_contact_phone")
+# How long confirmations of a seller's orders stay open by default (issue 14); sellers only.
+OFFER_FIELDS = ("offer_validity_days",)
 FREIGHT_RATE_FIELDS = ("destination_country", "currency", "per_order", "per_unit")
 USER_SIGNUP_FIELDS = ("username", "first_name", "last_name", "email", "phone")
 EARLIEST_YEAR_ESTABLISHED = 1800
@@ -126,10 +128,12 @@ def company_update(*, company_id: int, actor: User, values: dict) -> Company:
     company = Company.objects.select_for_update().get(pk=company_id)
     names = COMPANY_PROFILE_FIELDS
     if company.is_seller:
-        names += SALES_CONTACT_FIELDS
+        names += SALES_CONTACT_FIELDS + OFFER_FIELDS
     for name in names:
         if name in values:
             value = values[name]
+            if value is None and name in OFFER_FIELDS:
+                continue  # left empty: the company keeps its offer validity
             if value is None and name != "year_established":
                 value = ""
             setattr(company, name, value)
@@ -148,6 +152,18 @@ def sales_contact_update(*, actor: User, values: dict) -> Company:
         company_id=actor.company_id,
         actor=actor,
         values={name: values.get(name) or "" for name in SALES_CONTACT_FIELDS},
+    )
+
+
+def offer_validity_update(*, actor: User, days) -> Company:
+    """A seller member sets how many days the company's orders' confirmations stay open by
+    default (1 to MAX_OFFER_VALIDITY_DAYS)."""
+    if actor.side != Side.SELLER:
+        raise NotAllowed(_("Only sellers set the validity of their offers."))
+    if not isinstance(days, int) or isinstance(days, bool):
+        raise ValidationFailed({"offer_validity_days": [_("Enter a whole number of days.")]})
+    return company_update(
+        company_id=actor.company_id, actor=actor, values={"offer_validity_days": days}
     )
 
 

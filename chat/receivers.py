@@ -77,6 +77,13 @@ def system_text(event) -> str:
         ),
         "amendment_rejected": _("%(side)s rejected the amendment: the agreed terms stay."),
         "amendment_withdrawn": _("%(side)s withdrew the amendment: the agreed terms stay."),
+        "extension_requested": _(
+            "%(side)s asked %(other)s to extend the expired confirmation of version %(version)s."
+        ),
+        "offer_extended": _(
+            "%(side)s extended the confirmation of version %(version)s: %(other)s may confirm "
+            "it again."
+        ),
     }
     kind = event.type
     if kind == "created" and order.negotiation.origin == Negotiation.Origin.RFQ:

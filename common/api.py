@@ -29,6 +29,7 @@ STATUS_BY_ERROR = {
     errors.NotFound: status.HTTP_404_NOT_FOUND,
     errors.NotAllowed: status.HTTP_403_FORBIDDEN,
     errors.InvalidTransition: status.HTTP_409_CONFLICT,
+    errors.OfferExpired: status.HTTP_409_CONFLICT,
     errors.StaleVersion: status.HTTP_409_CONFLICT,
     errors.ValidationFailed: status.HTTP_400_BAD_REQUEST,
     errors.RateLimited: status.HTTP_429_TOO_MANY_REQUESTS,

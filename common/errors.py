@@ -28,6 +28,12 @@ class InvalidTransition(DomainError):
     code = "invalid_transition"
 
 
+class OfferExpired(InvalidTransition):
+    """The confirmation expired: it can no longer be confirmed as is."""
+
+    code = "offer_expired"
+
+
 class StaleVersion(DomainError):
     """The object has changed since you loaded it."""
 

@@ -5,6 +5,7 @@ and selectors of ``inquiries`` and ``orders``.
 """
 
 import datetime
+import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -53,6 +55,8 @@ def _tab_label(tab: dict, side: str | None) -> str:
         if tab["waiting_for"] == Side.BUYER:
             return _("Waiting for buyer")
         return _("Waiting for seller")
+    if state == order_selectors.EXPIRED_TAB:
+        return _("Expired")
     if state == OrderStatus.CANCELLED:
         return _("Closed (cancelled)")
     return str(OrderStatus(state).label)
@@ -81,7 +85,8 @@ def inbox(request):
         "inquiry": _("Inquiry"),
         **{value: str(label) for value, label in OrderStatus.choices},
     }
-    rows = [_inbox_row(negotiation, user, labels) for negotiation in page.object_list]
+    now = timezone.now()
+    rows = [_inbox_row(negotiation, user, labels, now) for negotiation in page.object_list]
     chat_unread = chat_selectors.unread_counts(
         user=user, negotiation_ids=[row["negotiation"].pk for row in rows]
     )
@@ -140,6 +145,7 @@ def _row_inputs(row: dict, is_seller: bool) -> tuple:
         row["unread"],
         row["chat_unread"],
         row["state"],
+        row["expiry"],
         (order.pk, order.version, order.number) if order is not None else None,
         (row["quantity"], row["unit"]) if order is None else None,
     )
@@ -163,7 +169,21 @@ def _add_order_figures(row: dict) -> None:
         row["product"] = lines[0].name
 
 
-def _inbox_row(negotiation, user, labels: dict) -> dict:
+def _expiry(order, side: str | None, now: datetime.datetime) -> tuple | None:
+    """What the row says of the current confirmation's validity: ("expired",) once past it,
+    ("hours", n) or ("days", n) left while it waits for the viewer, else None. Part of the
+    row's cache key: the hours left change without a write to the order."""
+    if order is None or order.valid_until is None or order.status not in order.OFFER_STATES:
+        return None
+    if order.offer_expired(now):
+        return ("expired",)
+    if order.waiting_for != side:
+        return None
+    hours = max(1, math.ceil((order.valid_until - now).total_seconds() / 3600))
+    return ("hours", hours) if hours < 48 else ("days", hours // 24)
+
+
+def _inbox_row(negotiation, user, labels: dict, now: datetime.datetime) -> dict:
     inquiry = getattr(negotiation, "inquiry", None)
     order = getattr(negotiation, "order", None)
     if order is not None and not order_selectors.order_is_visible(user, order):
@@ -187,6 +207,7 @@ def _inbox_row(negotiation, user, labels: dict) -> dict:
         "total": None,
         "currency": "",
         "state": labels["inquiry"],
+        "expiry": _expiry(order, user.side, now),
     }
     if order is not None:
         row["state"] = labels[order.status]
@@ -353,4 +374,6 @@ def _order_context(order, side, *, edit: bool, values, errors) -> dict:
         "changes_since": my_last.terms_version if changes else None,
         "changes_since_internal": my_last.version if changes else None,
         "agreed": bool(order.agreed_digest),
+        "offer_validity_days": order.negotiation.seller_company.offer_validity_days,
+        "valid_until_value": (values or {}).get("valid_until", ""),
     }

@@ -320,6 +320,8 @@ SHIPMENT_RECEIPT_NOTICE_DAYS = env.int("SHIPMENT_RECEIPT_NOTICE_DAYS", default=3
 SHIPMENT_SWEEP_BATCH_SIZE = env.int("SHIPMENT_SWEEP_BATCH_SIZE", default=500)
 SHIPMENT_SWEEP_QUEUE_LEASE_SECONDS = env.int("SHIPMENT_SWEEP_QUEUE_LEASE_SECONDS", default=1800)
 SHIPMENT_SWEEP_RUN_LEASE_SECONDS = env.int("SHIPMENT_SWEEP_RUN_LEASE_SECONDS", default=600)
+# Issue 14 point 2: the offer expiry sweep (every 15 minutes), offers per transaction.
+OFFER_SWEEP_BATCH_SIZE = env.int("OFFER_SWEEP_BATCH_SIZE", default=500)
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message under var/outbox/.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")

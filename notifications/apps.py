@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
         from inquiries.models import Inquiry
         from notifications import receivers
         from orders.services import order_event_recorded
+        from orders.signals import offers_swept
 
         post_save.connect(
             receivers.inquiry_created, sender=Inquiry, dispatch_uid="notifications.inquiry_created"
@@ -17,3 +18,4 @@ class NotificationsConfig(AppConfig):
         order_event_recorded.connect(
             receivers.order_event_recorded, dispatch_uid="notifications.order_event_recorded"
         )
+        offers_swept.connect(receivers.offers_swept, dispatch_uid="notifications.offers_swept")

@@ -21,6 +21,9 @@ class Kind(models.TextChoices):
     SHIPMENT_SENT = "shipment_sent", _("Shipment sent")
     SHIPMENT_RECEIVED = "shipment_received", _("Shipment received")
     SHIPMENT_RECEIPT_NOTICE = "shipment_receipt_notice", _("Shipment about to be deemed received")
+    OFFER_EXPIRING = "offer_expiring", _("A confirmation waiting for you is about to expire")
+    OFFER_EXPIRED = "offer_expired", _("A confirmation expired")
+    OFFER_EXTENSION = "offer_extension", _("Extension of a confirmation requested or granted")
 
 
 class EmailState(models.TextChoices):

@@ -2,6 +2,9 @@
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,6 +58,14 @@ ORDER_EVENTS = {
     OrderEvent.Type.AMENDMENT_WITHDRAWN: (
         Kind.ORDER_MODIFIED,
         gettext_lazy("The %(side)s withdrew the amendment of %(number)s"),
+    ),
+    OrderEvent.Type.EXTENSION_REQUESTED: (
+        Kind.OFFER_EXTENSION,
+        gettext_lazy("The %(side)s asks you to extend your expired confirmation of %(number)s"),
+    ),
+    OrderEvent.Type.EXTENDED: (
+        Kind.OFFER_EXTENSION,
+        gettext_lazy("The %(side)s extended its confirmation of %(number)s"),
     ),
 }
 # Events the system makes (no acting side) that both sides are told of.
@@ -131,6 +142,9 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
         }
     elif event.type == OrderEvent.Type.CANCELLED:
         body = _("Reason: %(reason)s") % {"reason": event.data.get("reason", "")}
+    elif event.type in (OrderEvent.Type.EXTENSION_REQUESTED, OrderEvent.Type.EXTENDED):
+        url = _workspace_url(order)
+        body = offer_body(event)
     elif event.type in (OrderEvent.Type.SHIPPED, OrderEvent.Type.RECEIVED):
         url += "#shipments"
         body = shipment_body(event)
@@ -164,3 +178,93 @@ def shipment_body(event: OrderEvent) -> str:
         "date": data.get("ship_date", ""),
         "carrier": data.get("carrier", ""),
     }
+
+
+def _workspace_url(order: Order) -> str:
+    return reverse("inquiries:workspace", args=[order.negotiation_id]) + "#loi"
+
+
+def _when(value) -> str:
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
+
+
+def offer_body(event: OrderEvent) -> str:
+    if event.type == OrderEvent.Type.EXTENDED:
+        return _("You can confirm it until %(when)s.") % {
+            "when": _when(event.data.get("valid_until"))
+        }
+    return _("It expired on %(when)s. Extend it with one click, or leave it.") % {
+        "when": _when(event.data.get("valid_until"))
+    }
+
+
+def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) -> None:
+    """The expiry sweep's notices, in one bulk send: a day before, the side whose turn it is;
+    once expired, that side (it may ask for an extension or modify) and the sender (it may
+    extend). Runs in the sweep's claiming transaction, so each is sent once."""
+    messages = []
+    for order in expiring:
+        values = {
+            "number": order.number,
+            "sender": _sender(order),
+            "when": _when(order.valid_until),
+        }
+        messages.append(
+            Message(
+                company_id=_company(order, order.waiting_for),
+                kind=Kind.OFFER_EXPIRING,
+                title=_("The %(sender)s's confirmation of %(number)s expires soon") % values,
+                body=_(
+                    "Confirm it before %(when)s: after that it can no longer be confirmed as is."
+                )
+                % values,
+                url=_workspace_url(order),
+                order_id=order.pk,
+            )
+        )
+    for order in expired:
+        values = {
+            "number": order.number,
+            "sender": _sender(order),
+            "when": _when(order.valid_until),
+        }
+        waiting = order.waiting_for
+        messages += [
+            Message(
+                company_id=_company(order, waiting),
+                kind=Kind.OFFER_EXPIRED,
+                title=_("The %(sender)s's confirmation of %(number)s expired") % values,
+                body=_(
+                    "It was valid until %(when)s. Ask for an extension, or modify it to send "
+                    "your own confirmation."
+                )
+                % values,
+                url=_workspace_url(order),
+                order_id=order.pk,
+            ),
+            Message(
+                company_id=_company(order, Side.SELLER if waiting == Side.BUYER else Side.BUYER),
+                kind=Kind.OFFER_EXPIRED,
+                title=_("Your confirmation of %(number)s expired") % values,
+                body=_(
+                    "It was valid until %(when)s and can no longer be confirmed as is: extend "
+                    "it with one click."
+                )
+                % values,
+                url=_workspace_url(order),
+                order_id=order.pk,
+            ),
+        ]
+    notifications_send(messages=messages)
+
+
+def _sender(order: Order) -> str:
+    """Who sent the offer: the side the order does not wait for."""
+    return _("buyer") if order.waiting_for == Side.SELLER else _("seller")
+
+
+def _company(order: Order, side: str) -> int:
+    negotiation = order.negotiation
+    return negotiation.buyer_company_id if side == Side.BUYER else negotiation.seller_company_id

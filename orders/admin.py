@@ -26,7 +26,16 @@ class OrderLineInline(ReadOnlyInline):
 
 class RevisionInline(ReadOnlyInline):
     model = Revision
-    fields = ("version", "author", "author_side", "created_at", "total", "currency", "digest")
+    fields = (
+        "version",
+        "author",
+        "author_side",
+        "created_at",
+        "valid_until",
+        "total",
+        "currency",
+        "digest",
+    )
     raw_id_fields = ("author",)
 
 
@@ -40,7 +49,16 @@ class OrderEventInline(ReadOnlyInline):
 class OrderAdmin(admin.ModelAdmin):
     """Orders are read-only here: terms and states change only through the negotiation."""
 
-    list_display = ("number", "status", "buyer", "seller", "version", "currency", "updated_at")
+    list_display = (
+        "number",
+        "status",
+        "buyer",
+        "seller",
+        "version",
+        "currency",
+        "valid_until",
+        "updated_at",
+    )
     list_filter = (
         "status",
         ("negotiation__seller_company", admin.RelatedOnlyFieldListFilter),

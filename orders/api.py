@@ -130,12 +130,54 @@ class OrderModifyApi(APIView):
 class OrderConfirmApi(APIView):
     @extend_schema(
         summary="Confirm the version you were shown",
+        description="Refused with 409 `offer_expired` once the confirmation you would confirm "
+        "is past its `valid_until`: request an extension or modify instead.",
+        request=s.ConfirmInputSerializer,
+        responses=WRITE_RESPONSES,
+    )
+    def post(self, request, order_id: int):
+        data = validated(s.ConfirmInputSerializer, request)
+        values = {"valid_until": data["valid_until"]} if "valid_until" in data else None
+        services.order_confirm(
+            order_id=order_id, actor=request.user, version=data["version"], values=values
+        )
+        return _order_response(request, order_id)
+
+
+class OrderExtendApi(APIView):
+    @extend_schema(
+        summary="Extend your own unilateral confirmation",
+        description="The side whose confirmation it is (seller_confirmed: the seller; "
+        "buyer_confirmed: the buyer) moves valid_until to the given time or to now plus the "
+        "seller company's offer validity; allowed once it expired, in its last day, or after "
+        "the other side requested an extension. Recorded in the timeline.",
+        request=s.ExtendInputSerializer,
+        responses=WRITE_RESPONSES,
+    )
+    def post(self, request, order_id: int):
+        data = validated(s.ExtendInputSerializer, request)
+        services.order_extend(
+            order_id=order_id,
+            actor=request.user,
+            version=data["version"],
+            valid_until=data.get("valid_until"),
+        )
+        return _order_response(request, order_id)
+
+
+class OrderRequestExtensionApi(APIView):
+    @extend_schema(
+        summary="Ask the other side to extend its expired confirmation",
+        description="Only the side the confirmation waits for, only once it expired, once per "
+        "confirmation; the other side is notified.",
         request=s.VersionInputSerializer,
         responses=WRITE_RESPONSES,
     )
     def post(self, request, order_id: int):
         data = validated(s.VersionInputSerializer, request)
-        services.order_confirm(order_id=order_id, actor=request.user, version=data["version"])
+        services.order_request_extension(
+            order_id=order_id, actor=request.user, version=data["version"]
+        )
         return _order_response(request, order_id)
 
 
@@ -228,6 +270,12 @@ urlpatterns = [
     path("orders/<int:order_id>/modify/", OrderModifyApi.as_view(), name="api-order-modify"),
     path("orders/<int:order_id>/confirm/", OrderConfirmApi.as_view(), name="api-order-confirm"),
     path("orders/<int:order_id>/cancel/", OrderCancelApi.as_view(), name="api-order-cancel"),
+    path("orders/<int:order_id>/extend/", OrderExtendApi.as_view(), name="api-order-extend"),
+    path(
+        "orders/<int:order_id>/request-extension/",
+        OrderRequestExtensionApi.as_view(),
+        name="api-order-request-extension",
+    ),
     path("orders/<int:order_id>/revisions/", RevisionListApi.as_view(), name="api-order-revisions"),
     path(
         "orders/<int:order_id>/revisions/<int:version>/",

@@ -43,6 +43,9 @@ def posted_line_indexes(data) -> list[int]:
 def values_from_post(data) -> dict:
     """The order's module fields and lines as posted (strings; lines marked removed dropped)."""
     values = {name: data.get(name, "") for name in order_terms.ORDER_FIELDS if name in data}
+    if data.get("valid_until"):
+        # Not a term: until when the other side may confirm this confirmation as is.
+        values["valid_until"] = data["valid_until"]
     lines: dict[int, dict] = {}
     for key in data:
         match = _LINE_NAME.match(key)
@@ -403,6 +406,12 @@ def decision(order, side: str | None, live: dict, *, actions: set[str], editing:
         "blocked": primary and not live["complete"],
         "my_turn": order.waiting_for is not None and order.waiting_for == side,
         "waiting_for": order.waiting_for,
+        # Issue 14 point 2: the current confirmation's validity, and what its expiry allows.
+        "valid_until": order.valid_until if order.status in order.OFFER_STATES else None,
+        "offer_expired": order.offer_expired(),
+        "extension_requested_at": order.extension_requested_at,
+        "can_extend": "extend" in actions,
+        "can_request_extension": "request_extension" in actions,
     }
 
 

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -72,6 +74,8 @@ class BalanceDue(models.TextChoices):
 # What the business allows: a year to pay, two years to deliver.
 MAX_PAYMENT_DEADLINE_DAYS = 365
 MAX_LEAD_DAYS = 730
+# The party whose turn it is hears this long before an offer expires.
+OFFER_NOTICE = datetime.timedelta(days=1)
 
 
 class Order(models.Model):
@@ -90,6 +94,8 @@ class Order(models.Model):
         OrderStatus.COMPLETED,
     )
     OPEN_STATES = (OrderStatus.DRAFT, OrderStatus.SELLER_CONFIRMED, OrderStatus.BUYER_CONFIRMED)
+    # One side confirmed and waits for the other: an offer, valid until ``valid_until``.
+    OFFER_STATES = (OrderStatus.SELLER_CONFIRMED, OrderStatus.BUYER_CONFIRMED)
 
     negotiation = models.OneToOneField(Negotiation, on_delete=models.PROTECT, related_name="order")
     status = models.CharField(
@@ -189,6 +195,15 @@ class Order(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(max_length=1000, blank=True, editable=False)
 
+    # Issue 14 point 2: the current unilateral confirmation may be confirmed as is until
+    # ``valid_until`` (None outside seller_confirmed / buyer_confirmed). The sweep claims the
+    # notice a day before and the expiry once each; the other side may ask for an extension
+    # once per confirmation. A new confirmation (or an extension) clears all three.
+    valid_until = models.DateTimeField(_("offer valid until"), null=True, blank=True)
+    expiry_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    extension_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
@@ -221,10 +236,36 @@ class Order(models.Model):
                 name="order_agreed_is_sealed",
             ),
         ]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "updated_at"]),
+            # The expiry sweep reads only open confirmations, by date.
+            models.Index(
+                fields=["valid_until"],
+                condition=Q(status__in=("seller_confirmed", "buyer_confirmed")),
+                name="order_open_offer_valid_until",
+            ),
+        ]
 
     def __str__(self):
         return self.number
+
+    def offer_expired(self, now: datetime.datetime | None = None) -> bool:
+        """The current unilateral confirmation is past its validity: the other side can no
+        longer confirm it as is (orders.services refuses it)."""
+        return (
+            self.status in self.OFFER_STATES
+            and self.valid_until is not None
+            and self.valid_until <= (now or timezone.now())
+        )
+
+    def offer_expires_soon(self, now: datetime.datetime | None = None) -> bool:
+        """Within the last OFFER_NOTICE before expiry (when the sweep tells the other side)."""
+        now = now or timezone.now()
+        return (
+            self.status in self.OFFER_STATES
+            and self.valid_until is not None
+            and now < self.valid_until <= now + OFFER_NOTICE
+        )
 
     @property
     def number(self) -> str:
@@ -304,6 +345,8 @@ class Revision(models.Model):
     digest = models.CharField(max_length=64)
     total = models.DecimalField(max_digits=18, decimal_places=4)
     currency = models.CharField(max_length=3)
+    # Until when the other side could confirm these terms as is (None: the agreement itself).
+    valid_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "version"]
@@ -337,6 +380,9 @@ class OrderEvent(models.Model):
         AMENDMENT_REJECTED = "amendment_rejected", _("Amendment rejected")
         AMENDMENT_WITHDRAWN = "amendment_withdrawn", _("Amendment withdrawn")
         REFUND_OWED = "refund_owed", _("Refund owed")
+        EXPIRED = "offer_expired", _("Confirmation expired")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+        EXTENDED = "offer_extended", _("Confirmation extended")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.utils import timezone
 
 from accounts.models import Side
 from accounts.selectors import freight_rates_of_seller, sales_contact
@@ -213,6 +214,13 @@ INBOX_STATES = (
     OrderStatus.COMPLETED,
     OrderStatus.CANCELLED,
 )
+# Issue 14 point 2: a tab across states, the confirmations past their validity.
+EXPIRED_TAB = "expired"
+
+
+def expired_offer(now, prefix: str = "") -> Q:
+    """The order's current confirmation is past its validity (``Order.offer_expired``)."""
+    return Q(**{f"{prefix}status__in": Order.OFFER_STATES, f"{prefix}valid_until__lte": now})
 
 
 def inbox_tabs_for_user(user) -> list[dict]:
@@ -221,7 +229,7 @@ def inbox_tabs_for_user(user) -> list[dict]:
     A tab is an order state, or ``inquiry`` for negotiations without an order the user can see.
     ``waiting_for`` is the side that must act in that state (None when nobody must).
     """
-    from django.db.models import Count
+    from django.db.models import BooleanField, Case, Count, Value, When
 
     from inquiries.selectors import negotiation_state, negotiations_for_user
 
@@ -231,14 +239,23 @@ def inbox_tabs_for_user(user) -> list[dict]:
         if not (user.side == Side.BUYER and state in HIDDEN_FROM_BUYER)
     ]
     # One GROUP BY over the user's negotiations, not one filtered count per state.
-    counts = dict(
+    expired = Case(
+        When(expired_offer(timezone.now(), "order__"), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    counts: dict[str, int] = {}
+    for state, is_expired, count in (
         negotiations_for_user(user)
         .order_by()
-        .annotate(inbox_state=negotiation_state(user))
-        .values_list("inbox_state")
+        .annotate(inbox_state=negotiation_state(user), expired=expired)
+        .values_list("inbox_state", "expired")
         .annotate(count=Count("pk"))
-    )
-    return [
+    ):
+        counts[state] = counts.get(state, 0) + count
+        if is_expired:
+            counts[EXPIRED_TAB] = counts.get(EXPIRED_TAB, 0) + count
+    tabs = [
         {
             "state": state,
             "count": counts.get(state, 0),
@@ -246,6 +263,12 @@ def inbox_tabs_for_user(user) -> list[dict]:
         }
         for state in states
     ]
+    # After the last state an offer can be in.
+    tabs.insert(
+        states.index(OrderStatus.BUYER_CONFIRMED) + 1,
+        {"state": EXPIRED_TAB, "count": counts.get(EXPIRED_TAB, 0), "waiting_for": None},
+    )
+    return tabs
 
 
 def inbox_for_user(
@@ -260,14 +283,20 @@ def inbox_for_user(
     """The user's negotiations for the inbox, filtered (the inbox reads the order lines only
     for the rows it does not have cached).
 
-    ``query`` matches the counterpart company, the product or the order number (LOI-000042
+    ``state`` may also be EXPIRED_TAB: the confirmations past their validity, in either
+    state. ``query`` matches the counterpart company, the product or the order number (LOI-000042
     or 42); ``country`` is the counterpart's country code.
     """
     import re
 
     from inquiries.selectors import counterpart_matches, negotiations_for_user
 
-    qs = negotiations_for_user(user, state=state, since=since, until=until)
+    if state == EXPIRED_TAB:
+        qs = negotiations_for_user(user, since=since, until=until).filter(
+            expired_offer(timezone.now(), "order__")
+        )
+    else:
+        qs = negotiations_for_user(user, state=state, since=since, until=until)
     if country:
         qs = qs.filter(counterpart_matches(user, "country", country))
     query = query.strip()

@@ -45,12 +45,20 @@ class LineInputSerializer(serializers.ModelSerializer):
         fields = ("key", "product_id", "name", "specification", "quantity", "unit", "unit_price")
 
 
+VALID_UNTIL_HELP = (
+    "Until when the other side may confirm this confirmation as is (ISO date-time, in the "
+    "future, at most 90 days ahead). Default: now plus the seller company's offer validity "
+    "(`offer_validity_days`, 7 days unless the seller set another). Ignored in a draft save."
+)
+
+
 class TermsInputSerializer(serializers.ModelSerializer):
     lines = LineInputSerializer(many=True, required=False)
+    valid_until = serializers.DateTimeField(required=False, help_text=VALID_UNTIL_HELP)
 
     class Meta:
         model = Order
-        fields = ("lines", *order_terms.ORDER_FIELDS)
+        fields = ("lines", *order_terms.ORDER_FIELDS, "valid_until")
 
     def to_internal_value(self, data):
         if hasattr(data, "getlist") and any(key.startswith("lines") for key in data):
@@ -129,6 +137,21 @@ class CreateDraftInputSerializer(serializers.Serializer):
 
 class VersionInputSerializer(serializers.Serializer):
     version = VersionField(help_text="The version you were shown.")
+
+
+class ConfirmInputSerializer(VersionInputSerializer):
+    valid_until = serializers.DateTimeField(
+        required=False,
+        help_text="When the seller confirms a draft: until when the buyer may confirm it. "
+        + VALID_UNTIL_HELP.split(". ", 1)[1],
+    )
+
+
+class ExtendInputSerializer(VersionInputSerializer):
+    valid_until = serializers.DateTimeField(
+        required=False,
+        help_text="The new validity; default: now plus the seller company's offer validity.",
+    )
 
 
 class CancelInputSerializer(VersionInputSerializer):
@@ -272,6 +295,16 @@ class OrderSerializer(serializers.ModelSerializer):
     timeline = serializers.SerializerMethodField()
     version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
     terms_version = serializers.IntegerField(read_only=True, help_text=TERMS_VERSION_HELP)
+    valid_until = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Until when the current unilateral confirmation (seller_confirmed, "
+        "buyer_confirmed) may be confirmed as is; null in other states.",
+    )
+    expired = serializers.SerializerMethodField()
+    extension_requested_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the other side asked for an extension of this confirmation (once).",
+    )
 
     class Meta:
         model = Order
@@ -283,6 +316,9 @@ class OrderSerializer(serializers.ModelSerializer):
             "version",
             "terms_version",
             "waiting_for",
+            "valid_until",
+            "expired",
+            "extension_requested_at",
             "allowed_actions",
             "buyer_company",
             "seller_company",
@@ -312,6 +348,16 @@ class OrderSerializer(serializers.ModelSerializer):
         if order.pk not in cache:
             cache[order.pk] = order_terms.from_order(order)
         return cache[order.pk]
+
+    @extend_schema_field(
+        serializers.BooleanField(
+            help_text="The confirmation is past valid_until: the other side can no longer "
+            "confirm it as is (confirm answers 409 offer_expired); it may request-extension or "
+            "modify, its sender may extend."
+        )
+    )
+    def get_expired(self, order) -> bool:
+        return order.offer_expired()
 
     def get_allowed_actions(self, order) -> list[str]:
         from orders.services import allowed_actions
@@ -363,6 +409,8 @@ CACHED_FIELDS = (
     "version",
     "terms_version",
     "waiting_for",
+    "valid_until",
+    "extension_requested_at",
     "terms",
     "completion",
     "payment_due_at",

@@ -17,10 +17,18 @@ import django.dispatch
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 
-from accounts.models import Side
+from accounts.models import MAX_OFFER_VALIDITY_DAYS, Side
 from catalog.models import Product
-from common.errors import InvalidTransition, NotAllowed, StaleVersion, ValidationFailed
+from common.errors import (
+    InvalidTransition,
+    NotAllowed,
+    OfferExpired,
+    StaleVersion,
+    ValidationFailed,
+)
 from inquiries.models import Negotiation
 from orders import selectors
 from orders import signals as order_signals
@@ -99,9 +107,49 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "mark_overdue": {state: {SYSTEM: state} for state in PAYING_STATES},
     # Only while an instalment is overdue (order.overdue_at, kept by payments).
     "cancel_overdue": {state: {Side.SELLER: S.CANCELLED} for state in PAYING_STATES},
+    # Issue 14 point 2: a unilateral confirmation (an offer) is valid until order.valid_until.
+    # The side that sent it extends it; the other side asks for that once it expired.
+    "extend": {
+        S.SELLER_CONFIRMED: {Side.SELLER: S.SELLER_CONFIRMED},
+        S.BUYER_CONFIRMED: {Side.BUYER: S.BUYER_CONFIRMED},
+    },
+    "request_extension": {
+        S.SELLER_CONFIRMED: {Side.BUYER: S.SELLER_CONFIRMED},
+        S.BUYER_CONFIRMED: {Side.SELLER: S.BUYER_CONFIRMED},
+    },
 }
 
 CONFIRMED_BY = {Side.SELLER: S.SELLER_CONFIRMED, Side.BUYER: S.BUYER_CONFIRMED}
+
+
+def _valid_until_text(order: Order) -> str:
+    return date_format(timezone.localtime(order.valid_until), "DATETIME_FORMAT")
+
+
+def _expired_refusal(order: Order) -> str:
+    if not order.offer_expired():
+        return ""
+    return (
+        f"This confirmation expired on {_valid_until_text(order)}: it can no longer be "
+        "confirmed as is. Ask for an extension, or modify it to send your own confirmation."
+    )
+
+
+def _extend_refusal(order: Order) -> str:
+    if order.offer_expired() or order.offer_expires_soon() or order.extension_requested_at:
+        return ""
+    return (
+        f"This confirmation is valid until {_valid_until_text(order)}: it can be extended "
+        "in its last day, once it expired, or when the other side asks."
+    )
+
+
+def _request_extension_refusal(order: Order) -> str:
+    if not order.offer_expired():
+        return "This confirmation has not expired: it can still be confirmed as is."
+    if order.extension_requested_at:
+        return "An extension was already asked for: waiting for the other side."
+    return ""
 
 
 # Conditions beyond the state table: action -> check(order) giving the refusal, or "".
@@ -109,7 +157,13 @@ GUARDS = {
     "cancel_overdue": lambda order: (
         "" if order.overdue_at else "No payment is overdue: the order cannot be cancelled."
     ),
+    "confirm": _expired_refusal,
+    "extend": _extend_refusal,
+    "request_extension": _request_extension_refusal,
 }
+# The error a guard's refusal raises, when not InvalidTransition (pages and the API tell an
+# expired confirmation apart: it offers an extension).
+GUARD_ERRORS = {"confirm": OfferExpired}
 
 # Rules of apps above orders that a confirm must pass before it agrees the order (payments:
 # bank details for a T/T order). orders cannot import them, so they register here (in their
@@ -168,7 +222,14 @@ def _target(order: Order, action: str, side: str | None) -> str:
         raise NotAllowed(message)
     refusal = _refusal(order, action)
     if refusal:
-        raise InvalidTransition(refusal)
+        raise GUARD_ERRORS.get(action, InvalidTransition)(
+            refusal,
+            details={
+                "current_status": order.status,
+                "current_version": order.version,
+                "valid_until": order.valid_until.isoformat() if order.valid_until else None,
+            },
+        )
     return sources[order.status][side]
 
 
@@ -243,6 +304,7 @@ def _snapshot(order: Order, *, author, side: str, terms: dict) -> Revision:
         digest=digest,
         total=Decimal(document["totals"]["total"] or 0),
         currency=document["totals"]["currency"],
+        valid_until=order.valid_until if order.status in Order.OFFER_STATES else None,
     )
 
 
@@ -334,6 +396,50 @@ def _order_fields(terms: dict) -> dict:
     return {name: terms[name] for name in order_terms.ORDER_FIELDS}
 
 
+def offer_valid_until(raw, *, default_days: int, now: datetime.datetime) -> datetime.datetime:
+    """Until when a new unilateral confirmation may be confirmed as is: ``raw`` (a datetime,
+    or a date meaning the end of that day in the current time zone, or their ISO text) when
+    the confirming side set one, else ``default_days`` (the seller company's) from now.
+    In the future and at most MAX_OFFER_VALIDITY_DAYS ahead, or ValidationFailed."""
+    if raw in (None, ""):
+        return now + datetime.timedelta(days=default_days)
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = parse_date(raw) or parse_datetime(raw)
+        except ValueError:
+            value = None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time(23, 59))
+    if not isinstance(value, datetime.datetime):
+        raise ValidationFailed({"valid_until": ["Enter a date, or a date and time."]})
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value <= now:
+        raise ValidationFailed({"valid_until": ["The offer must be valid until a later time."]})
+    if value > now + datetime.timedelta(days=MAX_OFFER_VALIDITY_DAYS):
+        raise ValidationFailed(
+            {"valid_until": [f"At most {MAX_OFFER_VALIDITY_DAYS} days from now."]}
+        )
+    return value
+
+
+def _offer_fields(seller_company, values: dict | None, *, now: datetime.datetime) -> dict:
+    """The fields of a new offer (a unilateral confirmation, or its extension): its validity,
+    with the expiry notice, the expiry and any extension request of the previous one cleared.
+    Every path that makes an order a party's confirmation writes them."""
+    return {
+        "valid_until": offer_valid_until(
+            (values or {}).get("valid_until"),
+            default_days=seller_company.offer_validity_days,
+            now=now,
+        ),
+        "expiry_notice_sent_at": None,
+        "expired_at": None,
+        "extension_requested_at": None,
+    }
+
+
 @transaction.atomic
 def order_create_draft(*, inquiry_id: int, actor) -> Order:
     """A seller drafts a letter of intent from an inquiry: new order in ``draft``.
@@ -379,12 +485,16 @@ def order_create_draft(*, inquiry_id: int, actor) -> Order:
     )
 
 
-def _create_order(*, negotiation: Negotiation, actor, status: str, terms: dict) -> Order:
+def _create_order(*, negotiation: Negotiation, actor, status: str, terms: dict, **fields) -> Order:
     try:
         # A savepoint: two drafts raced for one negotiation; the one-to-one lets only one in.
         with transaction.atomic():
             order = Order.objects.create(
-                negotiation=negotiation, status=status, created_by=actor, **_order_fields(terms)
+                negotiation=negotiation,
+                status=status,
+                created_by=actor,
+                **_order_fields(terms),
+                **fields,
             )
     except IntegrityError:
         raise InvalidTransition("This negotiation already has an order.")
@@ -444,6 +554,7 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
         raise ValidationFailed({"currency": [f"This product is priced in {product.currency}."]})
     terms["shipping_fee"] = _start_shipping_fee(terms, seller)
     _require_complete(terms)
+    offer = _offer_fields(product.seller, values, now=timezone.now())
     negotiation = Negotiation.objects.create(
         buyer_company_id=actor.company_id,
         seller_company_id=product.seller_id,
@@ -451,7 +562,7 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
         product=product,
     )
     order = _create_order(
-        negotiation=negotiation, actor=actor, status=S.BUYER_CONFIRMED, terms=terms
+        negotiation=negotiation, actor=actor, status=S.BUYER_CONFIRMED, terms=terms, **offer
     )
     _snapshot(order, author=actor, side=Side.BUYER, terms=terms)
     _record(order, type=OrderEvent.Type.STARTED, actor=actor, side=Side.BUYER, now=timezone.now())
@@ -498,7 +609,9 @@ def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
     if target != S.DRAFT:
         _require_complete(terms)
     now = timezone.now()
-    order = _apply(order, version=version, target=target, now=now, **_order_fields(terms))
+    seller = order.negotiation.seller_company
+    offer = _offer_fields(seller, values, now=now) if target != S.DRAFT else {}
+    order = _apply(order, version=version, target=target, now=now, **_order_fields(terms), **offer)
     _save_terms(order, terms)
     data = {"changed": order_terms.changed_field_labels(changes), "from_version": version}
     if target == S.DRAFT:
@@ -546,6 +659,8 @@ def order_confirm(*, order_id: int, actor, version: int, values: dict | None = N
         _check_agreement(order, terms, side)
     now = timezone.now()
     fields = _order_fields(terms) if changes else {}
+    if target in Order.OFFER_STATES:
+        fields |= _offer_fields(order.negotiation.seller_company, values, now=now)
     if target == S.AWAITING_PAYMENT:
         document = order_terms.canonical(terms)
         fields |= {
@@ -554,6 +669,7 @@ def order_confirm(*, order_id: int, actor, version: int, values: dict | None = N
             "agreed_at": now,
             "agreed_by": actor,
             "payment_due_at": now + datetime.timedelta(days=order.payment_deadline_days),
+            "valid_until": None,
         }
     order = _apply(order, version=version, target=target, now=now, **fields)
     data = {"confirmed_version": version}
@@ -572,6 +688,46 @@ def order_confirm(*, order_id: int, actor, version: int, values: dict | None = N
     if target == S.AWAITING_PAYMENT:
         order_signals.order_agreed.send(sender=Order, order=order)
         order.refresh_from_db(fields=["status", "version", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def order_extend(
+    *, order_id: int, actor, version: int, valid_until: datetime.datetime | None = None
+) -> Order:
+    """seller_confirmed / buyer_confirmed -> itself: the side whose confirmation it is extends
+    it, to ``valid_until`` or by the seller company's offer validity from now, once it expired,
+    in its last day, or when the other side asked. Clears the notice, expiry and request."""
+    order = selectors.order_get_for_user(user=actor, order_id=order_id)
+    side = _side(actor, order)
+    _check_version(order, version)
+    target = _target(order, "extend", side)
+    now = timezone.now()
+    previous = order.valid_until
+    offer = _offer_fields(order.negotiation.seller_company, {"valid_until": valid_until}, now=now)
+    order = _apply(order, version=version, target=target, now=now, **offer)
+    data = {
+        "valid_until": order.valid_until.isoformat(),
+        "previous_valid_until": previous.isoformat() if previous else None,
+    }
+    _record(order, type=OrderEvent.Type.EXTENDED, actor=actor, side=side, data=data, now=now)
+    return order
+
+
+@transaction.atomic
+def order_request_extension(*, order_id: int, actor, version: int) -> Order:
+    """seller_confirmed / buyer_confirmed -> itself: the side the expired confirmation waits
+    for asks its sender to extend it, once per confirmation (the sender is told)."""
+    order = selectors.order_get_for_user(user=actor, order_id=order_id)
+    side = _side(actor, order)
+    _check_version(order, version)
+    target = _target(order, "request_extension", side)
+    now = timezone.now()
+    order = _apply(order, version=version, target=target, now=now, extension_requested_at=now)
+    data = {"valid_until": order.valid_until.isoformat()}
+    _record(
+        order, type=OrderEvent.Type.EXTENSION_REQUESTED, actor=actor, side=side, data=data, now=now
+    )
     return order
 
 

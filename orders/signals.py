@@ -21,3 +21,9 @@ order_amended = django.dispatch.Signal()
 # instalments here, and moves the order on when nothing is due before shipment).
 # Keyword arguments: order.
 order_agreed = django.dispatch.Signal()
+
+# The expiry sweep claimed offers (unilateral confirmations) in bulk: those that expire within
+# a day (``expiring``) and those that expired (``expired``), each order once in each list ever
+# (per confirmation). Keyword arguments: expiring, expired (lists of Order, with negotiation).
+# Receivers tell the parties in bulk, in the claiming transaction.
+offers_swept = django.dispatch.Signal()

@@ -11,6 +11,12 @@ urlpatterns = [
     path("<int:order_id>/save/", views.order_save, name="save"),
     path("<int:order_id>/confirm/", views.order_confirm, name="confirm"),
     path("<int:order_id>/cancel/", views.order_cancel, name="cancel"),
+    path("<int:order_id>/extend/", views.order_extend, name="extend"),
+    path(
+        "<int:order_id>/request-extension/",
+        views.order_request_extension,
+        name="request_extension",
+    ),
     path("<int:order_id>/completion/", views.order_completion, name="completion"),
     path("<int:order_id>/history/", views.order_history, name="history"),
     # Issue 13 point 6: amendments by consent.

@@ -186,6 +186,45 @@ def order_confirm(request, order_id: int):
     return redirect(_workspace_url(order, "loi"))
 
 
+def _offer_action(request, order_id: int, service, done: str):
+    """Extend, or request the extension of, the current confirmation (issue 14 point 2)."""
+    order = _order_or_404(request.user, order_id)
+    version = _version(request)
+    try:
+        service(order_id=order.pk, actor=request.user, version=version)
+    except StaleVersion as exc:
+        return workspace_for_order(
+            request, order, stale=_stale(request.user, order, version, exc), status=409
+        )
+    except (NotAllowed, InvalidTransition) as exc:
+        messages.error(request, exc.message, LOI)
+        return redirect(_workspace_url(order, "loi"))
+    messages.success(request, done, LOI)
+    return redirect(_workspace_url(order, "loi"))
+
+
+@login_required
+@require_POST
+def order_extend(request, order_id: int):
+    return _offer_action(
+        request,
+        order_id,
+        services.order_extend,
+        _("Your confirmation is extended: the other side can confirm it again."),
+    )
+
+
+@login_required
+@require_POST
+def order_request_extension(request, order_id: int):
+    return _offer_action(
+        request,
+        order_id,
+        services.order_request_extension,
+        _("Extension requested: the other side has been told."),
+    )
+
+
 @login_required
 @require_POST
 def order_cancel(request, order_id: int):
