@@ -93,7 +93,7 @@ class MyCompanySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Company
-        fields = ("id", "legal_name", "side", "country", "city", "verified")
+        fields = ("id", "legal_name", "side", "country", "city", "currency", "verified")
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Side
 from common.errors import DomainError, NotFound, ValidationFailed
 from common.files import private_file_response
+from common.money import currency_choices
 from rfq import selectors, services
 from rfq.forms import BrowseForm, QuotationForm, RFQForm
 from rfq.models import RFQ, Quotation
@@ -109,6 +110,7 @@ def rfq_detail(request, rfq_id: int):
     own = None
     page = None
     rows = []
+    currency = selectors.comparison_currency(user, rfq, request.GET.get("currency"))
     if is_buyer or user.is_staff:
         page, rows = selectors.comparison_page(
             user=user,
@@ -116,6 +118,7 @@ def rfq_detail(request, rfq_id: int):
             sort=sort,
             number=request.GET.get("page"),
             per_page=COMPARISON_PAGE_SIZE,
+            currency=currency,
         )
     else:
         own = selectors.comparison_queryset(user=user, rfq=rfq, sort=sort).first()
@@ -125,6 +128,10 @@ def rfq_detail(request, rfq_id: int):
         {
             "rfq": rfq,
             "rows": rows,
+            "ranked_rows": [row for row in rows if row.ranked],
+            "unranked_rows": [row for row in rows if not row.ranked],
+            "comparison_currency": currency,
+            "currency_choices": currency_choices(),
             "page": page,
             "sort": sort,
             "is_buyer": is_buyer,
