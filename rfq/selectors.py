@@ -31,7 +31,7 @@ from common.db import SubqueryCount
 from common.errors import NotFound
 from common.money import is_currency, quantize
 from fx import selectors as fx_selectors
-from fx.selectors import FxRate
+from fx.selectors import FxRate, RateBook
 from rfq.models import RFQ, Quotation
 
 
@@ -224,10 +224,10 @@ def comparison_currency(user, rfq: RFQ, chosen: str | None = None) -> str:
     return rfq.currency
 
 
-def comparison_rates(currency: str, *, on: datetime.date | None = None) -> dict[str, FxRate]:
-    """The rate from every currency with a known rate into ``currency`` on a date (default
-    today), by fx's date rules, in one query."""
-    book = fx_selectors.rate_book(on=on)
+def comparison_rates(currency: str, *, book: RateBook | None = None) -> dict[str, FxRate]:
+    """The rate from every currency with a known rate into ``currency`` today, by fx's date
+    rules, in one query (none when the page already loaded today's ``book``)."""
+    book = book or fx_selectors.rate_book()
     rates = {code: book.rate(code, currency) for code in {*book.currencies(), currency}}
     return {code: rate for code, rate in rates.items() if rate is not None}
 
@@ -293,7 +293,14 @@ def comparison_queryset(
 
 
 def comparison_page(
-    *, user, rfq: RFQ, sort: str | None, number, per_page: int, currency: str | None = None
+    *,
+    user,
+    rfq: RFQ,
+    sort: str | None,
+    number,
+    per_page: int,
+    currency: str | None = None,
+    book: RateBook | None = None,
 ):
     """One page of the comparison and its rows in ``currency`` (default: the viewer's, see
     ``comparison_currency``), in a rates query, a count and one query, however many quotations
@@ -305,7 +312,7 @@ def comparison_page(
     keep 25 made the page grow with the number of quotations.
     """
     currency = comparison_currency(user, rfq, currency)
-    rates = comparison_rates(currency)
+    rates = comparison_rates(currency, book=book)
     ordered = comparison_queryset(user=user, rfq=rfq, sort=sort, rates=rates)
     page = Paginator(ordered.select_related(None).values("pk"), per_page).get_page(number)
     rows = comparison_rows(rfq, ordered.filter(pk__in=page.object_list), currency, rates)

@@ -18,6 +18,7 @@ from accounts.models import Side
 from common.errors import DomainError, NotFound, ValidationFailed
 from common.files import private_file_response
 from common.money import currency_choices
+from fx import selectors as fx_selectors
 from rfq import selectors, services
 from rfq.forms import BrowseForm, QuotationForm, RFQForm
 from rfq.models import RFQ, Quotation
@@ -119,6 +120,8 @@ def rfq_detail(request, rfq_id: int):
             number=request.GET.get("page"),
             per_page=COMPARISON_PAGE_SIZE,
             currency=currency,
+            # Today's rates, shared with the page's other equivalents: one query.
+            book=fx_selectors.request_rate_book(request),
         )
     else:
         own = selectors.comparison_queryset(user=user, rfq=rfq, sort=sort).first()

@@ -59,4 +59,4 @@ def rate_digits(rate: Decimal | None) -> str:
     """A rate with six significant digits for reading (the stored one has ten decimals)."""
     if rate is None:
         return "—"
-    return format(Decimal(f"{Decimal(rate):.6g}"), "f")
+    return format(Decimal(f"{Decimal(rate):.6g}").normalize(), "f")
