@@ -33,3 +33,7 @@ def test_a_currency_that_is_not_one_is_refused_and_changes_nothing(client, buyer
 
 def test_an_explicit_currency_is_kept_whatever_the_country():
     assert BuyerCompanyFactory(country="DE", currency="USD").currency == "USD"
+
+
+def test_the_api_tells_the_users_company_currency(buyer, api_as):
+    assert api_as(buyer).get("/api/v1/me/").json()["company"]["currency"] == "EUR"
