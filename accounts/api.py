@@ -94,7 +94,7 @@ class MyCompanySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Company
-        fields = ("id", "legal_name", "side", "country", "city", "verified")
+        fields = ("id", "legal_name", "side", "country", "city", "currency", "verified")
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -105,6 +105,13 @@ class UserSignupForm(forms.ModelForm):
 
 
 class CompanyProfileForm(CompanyFieldsMixin, forms.ModelForm):
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=lambda: [("", _("The currency of the country"))] + currency_choices(),
+        required=False,
+        help_text=_("Amounts in other currencies are shown with an approximate equivalent in it."),
+    )
+
     class Meta:
         model = Company
         fields = services.COMPANY_PROFILE_FIELDS

@@ -8,6 +8,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from common.money import country_currency
 from common.validators import validate_currency
 
 # The longest an offer (a unilateral confirmation) may stay open, by default or as set.
@@ -51,6 +52,15 @@ class Company(models.Model):
     main_products = models.TextField(_("main products or markets"), blank=True, max_length=1000)
     website = models.URLField(_("website"), blank=True)
     verified = models.BooleanField(_("verified"), default=False)
+    # The currency the company keeps its books in: amounts in another one are shown with their
+    # approximate equivalent in it. Empty on a new company means the currency of its country.
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        validators=[validate_currency],
+        blank=True,
+        help_text=_("Amounts in other currencies are shown with an approximate equivalent in it."),
+    )
     # A seller's default sales contact: Start Order fills the seller contact from it.
     sales_contact_name = models.CharField(_("sales contact name"), max_length=200, blank=True)
     sales_contact_email = models.EmailField(_("sales contact e-mail"), blank=True)
@@ -81,6 +91,11 @@ class Company(models.Model):
 
     def __str__(self):
         return self.legal_name
+
+    def save(self, *args, **kwargs):
+        if not self.currency:
+            self.currency = country_currency(self.country.code if self.country else "")
+        super().save(*args, **kwargs)
 
     @property
     def is_seller(self) -> bool:

@@ -32,7 +32,11 @@ COMPANY_SIGNUP_FIELDS = (
     "main_products",
     "website",
 )
-COMPANY_PROFILE_FIELDS = tuple(name for name in COMPANY_SIGNUP_FIELDS if name != "side")
+# The currency starts as the country's (Company.save) and is changed on the profile.
+COMPANY_PROFILE_FIELDS = (
+    *(name for name in COMPANY_SIGNUP_FIELDS if name != "side"),
+    "currency",
+)
 # A seller's default sales contact (Start Order's seller contact); sellers only.
 SALES_CONTACT_FIELDS = ("sales_contact_name", "sales_contact_email", "sales_contact_phone")
 # How long confirmations of a seller's orders stay open by default (issue 14); sellers only.

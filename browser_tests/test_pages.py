@@ -204,7 +204,8 @@ def test_the_rfq_comparison_shows_state_and_decisions_at_1280_without_scrolling(
 
     wrap = page.locator(".rfq-comparison .table-wrap")
     assert wrap.evaluate("box => box.scrollWidth <= box.clientWidth")
-    first = page.locator("#comparison tbody tr").first
+    # A quotation row (not the heading row of quotations without a known rate, issue 15).
+    first = page.locator("#comparison tr.rfq-row").first
     _inside_screen(page, first.locator("td[data-label='State']"))
     _inside_screen(page, first.get_by_role("link", name=re.compile("^Accept")))
     for name in ("Shortlist", "Decline"):

@@ -2,10 +2,12 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from fx.tests.factories import RateFactory
 from inquiries.models import Negotiation
 from rfq.models import RFQ, Quotation
 from rfq.tests.factories import seller_in_category
@@ -29,6 +31,8 @@ def quote(page, rfq_id: int, *, unit_price: str, currency: str, lead_days: str):
 def test_buyer_posts_an_rfq_compares_two_quotations_and_accepts_one(
     buyer_page, seller_page, page_for, product, seller, screenshot
 ):
+    # One euro is 1.25 US dollars today: the German buyer compares in euros (issue 15).
+    RateFactory(quote="USD", rate=Decimal("1.25"), date=timezone.localdate())
     rival = seller_in_category(product.category, username="rival", first_name="Mei")
     rival_page = page_for(rival)
     buyer = buyer_page
@@ -60,7 +64,8 @@ def test_buyer_posts_an_rfq_compares_two_quotations_and_accepts_one(
     quote(seller_page, rfq.pk, unit_price="4.80", currency="USD", lead_days="30")
     quote(rival_page, rfq.pk, unit_price="4.20", currency="EUR", lead_days="20")
 
-    # The buyer compares them side by side, sorted by unit price.
+    # The buyer compares them side by side in his company's currency (euros), sorted by unit
+    # price: $4.80 is €3.84, before the €4.20 quotation; each shows its amount as quoted.
     buyer.goto(f"/rfq/{rfq.pk}/")
     table = buyer.locator("#comparison")
     expect(table.get_by_role("row")).to_have_count(3)
@@ -68,9 +73,18 @@ def test_buyer_posts_an_rfq_compares_two_quotations_and_accepts_one(
     expect(buyer).to_have_url(re.compile(r"sort=unit_price"))
     first = buyer.locator("#comparison tbody tr").first
     expect(first).to_contain_text(seller.company.legal_name)
+    expect(first).to_contain_text("≈ €3,840.00")
     expect(first).to_contain_text("$4,800.00")
-    expect(buyer.locator("#comparison tbody tr").nth(1)).to_contain_text("in EUR")
+    expect(first).to_contain_text("1 USD = 0.8 EUR")
+    expect(buyer.locator("#comparison tbody tr").nth(1)).to_contain_text("€4,200.00")
     screenshot(buyer, "rfq_comparison")
+
+    # He chooses US dollars to rank and total in: the euro quotation is converted instead.
+    buyer.get_by_label("Rank and total in").select_option("USD")
+    buyer.get_by_role("button", name="Compare").click()
+    expect(buyer).to_have_url(re.compile(r"currency=USD"))
+    expect(buyer.locator("#comparison tbody tr").first).to_contain_text("$4,800.00")
+    expect(buyer.locator("#comparison tbody tr").nth(1)).to_contain_text("≈ $5,250.00")
 
     # He accepts the USD quotation, confirms seller and total, and lands in the negotiation.
     buyer.get_by_role("link", name=f"Accept the quotation of {seller.company.legal_name}").click()

@@ -30,6 +30,16 @@ def is_currency(code: str) -> bool:
     return code in active_currencies()
 
 
+def country_currency(country: str, fallback: str = "USD") -> str:
+    """The currency in legal use in a country (ISO 3166 code) today: EUR for DE, CNY for CN;
+    ``fallback`` when the country has none we know."""
+    if country:
+        for code in get_territory_currencies(str(country), start_date=datetime.date.today()):
+            if is_currency(code):
+                return code
+    return fallback
+
+
 def minor_unit_exponent(currency: str) -> int:
     return get_currency_precision(currency)
 

@@ -27,6 +27,7 @@ from chat import selectors as chat_selectors
 from common import fragments
 from common.errors import NotAllowed, NotFound, ValidationFailed
 from common.money import currency_choices
+from fx import selectors as fx_selectors
 from inquiries import selectors, services
 from orders import forms as order_forms
 from orders import selectors as order_selectors
@@ -92,7 +93,7 @@ def inbox(request):
     )
     for row in rows:
         row["chat_unread"] = chat_unread.get(row["negotiation"].pk, 0)
-    _render_rows(rows, is_seller=side == Side.SELLER)
+    _render_rows(rows, is_seller=side == Side.SELLER, request=request)
     for tab in tabs:
         tab["label"] = _tab_label(tab, side)
     return render(
@@ -109,14 +110,29 @@ def inbox(request):
     )
 
 
-def _render_rows(rows: list[dict], *, is_seller: bool) -> None:
+def _render_rows(rows: list[dict], *, is_seller: bool, request) -> None:
     """Each row's HTML, from the cache when the same row was rendered before.
 
     A row's key is made of everything it shows (the order by its version, which covers its
     state, lines and totals): a change to any of it is another key, so no row is ever stale.
     The order lines are read only for the rows that are not cached.
     """
-    keys = [fragments.content_key("inbox-row", *_row_inputs(row, is_seller)) for row in rows]
+    # A total in another currency shows its equivalent in the viewer's: the key names the rate
+    # used, so a new rate is another key (one rates query for the page, only when needed).
+    fx_currency = request.user.company.currency if request.user.company_id else ""
+    fx_book = None
+    if fx_currency and any(row["order"] and row["order"].currency != fx_currency for row in rows):
+        fx_book = fx_selectors.request_rate_book(request)
+
+    def fx_input(row) -> tuple:
+        order = row["order"]
+        rate = fx_book.rate(order.currency, fx_currency) if fx_book and order else None
+        return (fx_currency, rate)
+
+    keys = [
+        fragments.content_key("inbox-row", *_row_inputs(row, is_seller), fx_input(row))
+        for row in rows
+    ]
     stored = cache.get_many(keys)
     missing = [row for row, key in zip(rows, keys, strict=True) if key not in stored]
     prefetch_related_objects([row["order"] for row in missing if row["order"]], "lines")
@@ -125,7 +141,13 @@ def _render_rows(rows: list[dict], *, is_seller: bool) -> None:
         if key not in stored:
             _add_order_figures(row)
             rendered[key] = render_to_string(
-                "inquiries/partials/inbox_row.html", {"row": row, "is_seller": is_seller}
+                "inquiries/partials/inbox_row.html",
+                {
+                    "row": row,
+                    "is_seller": is_seller,
+                    "fx_currency": fx_currency,
+                    "fx_book": fx_book,
+                },
             )
         row["html"] = mark_safe(stored.get(key) or rendered[key])  # noqa: S308 (our template)
     if rendered:

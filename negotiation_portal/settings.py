@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shipments",
     "notifications",
     "rfq",
+    "fx",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +323,14 @@ SHIPMENT_SWEEP_QUEUE_LEASE_SECONDS = env.int("SHIPMENT_SWEEP_QUEUE_LEASE_SECONDS
 SHIPMENT_SWEEP_RUN_LEASE_SECONDS = env.int("SHIPMENT_SWEEP_RUN_LEASE_SECONDS", default=600)
 # Issue 14 point 2: the offer expiry sweep (every 15 minutes), offers per transaction.
 OFFER_SWEEP_BATCH_SIZE = env.int("OFFER_SWEEP_BATCH_SIZE", default=500)
+
+# Exchange rates (docs/exchange-rates.md): the ECB's daily reference-rate XML is fetched once a
+# day only when FX_ECB_FEED_URL is set (empty: the portal never calls out; rates come from the
+# offline ECB history, `import_rates`, and staff). A rate older than FX_RATE_MAX_AGE_DAYS before
+# the date it is used for counts as unknown.
+FX_ECB_FEED_URL = env.str("FX_ECB_FEED_URL", default="")
+FX_FEED_TIMEOUT = env.int("FX_FEED_TIMEOUT", default=20)
+FX_RATE_MAX_AGE_DAYS = env.int("FX_RATE_MAX_AGE_DAYS", default=45)
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message under var/outbox/.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from common.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from orders import selectors, services
 from orders import terms as order_terms
+from orders.agreed_rates import agreed_rates_record
 from orders.models import Amendment, Order, OrderEvent, Revision
 from orders.signals import order_amended
 
@@ -219,6 +220,7 @@ def amendment_accept(*, order_id: int, amendment_id: int, actor, version: int) -
     services._record(
         order, type=OrderEvent.Type.AMENDMENT_ACCEPTED, actor=actor, side=side, data=data, now=now
     )
+    agreed_rates_record(order=order)
     order_amended.send(sender=Order, order=order, previous_total=previous_total)
     return amendment
 

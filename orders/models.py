@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from accounts.models import Side
+from accounts.models import Company, Side
 from catalog.models import Product, Unit
 from common.validators import validate_currency
+from fx.models import Source as RateSource
 from inquiries.models import Negotiation
 
 
@@ -472,3 +473,48 @@ class Amendment(models.Model):
 
     def __str__(self):
         return f"{self.order} amendment {self.pk} ({self.state})"
+
+
+class AgreedRate(models.Model):
+    """The rate between the order's currency and one party's company currency, copied (not
+    referenced) when a version of the order was sealed (both confirmed, or an amendment
+    accepted): later rates never change what was shown as agreed. ``rate``
+    is empty when no rate was known then; a party whose currency is the order's has no row."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="agreed_rates")
+    agreed_version = models.PositiveIntegerField()
+    side = models.CharField(max_length=6)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    order_currency = models.CharField(max_length=3)
+    currency = models.CharField(max_length=3)
+    # One unit of order_currency in currency; the order total converted and rounded with it.
+    rate = models.DecimalField(max_digits=24, decimal_places=10, null=True)
+    rate_date = models.DateField(null=True)
+    # The sources of the rate (a cross rate has two), joined by "+".
+    source = models.CharField(max_length=40, blank=True)
+    total = models.DecimalField(max_digits=18, decimal_places=4)
+    total_converted = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("agreed exchange rate")
+        verbose_name_plural = _("agreed exchange rates")
+        ordering = ["order", "agreed_version", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "agreed_version", "side"], name="fx_agreed_rate_once_per_seal"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True, rate_date__isnull=True, total_converted__isnull=True)
+                | Q(rate__gt=0, rate_date__isnull=False, total_converted__isnull=False),
+                name="fx_agreed_rate_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} v{self.agreed_version} {self.side}: {self.currency}"
+
+    @property
+    def source_labels(self) -> str:
+        labels = dict(RateSource.choices)
+        return "; ".join(str(labels.get(s, s)) for s in self.source.split("+") if s)

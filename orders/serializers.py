@@ -10,9 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common import fragments
-from common.serializers import IdField, MoneyField, VersionField
+from common.money import money_string
+from common.serializers import MONEY_SCHEMA, IdField, MoneyField, VersionField
 from orders import selectors
 from orders import terms as order_terms
+from orders.agreed_rates import agreed_rates_for_order
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus, Revision
 
 
@@ -278,6 +280,32 @@ def _history_link(serializer, order, count_attribute: str, url_name: str) -> dic
     }
 
 
+class AgreedRateSerializer(serializers.Serializer):
+    """The rate between the order's currency and a party's company currency, locked when the
+    current version was sealed (orders/agreed_rates.py); ``rate`` null: none was known."""
+
+    side = serializers.CharField()
+    company_id = serializers.IntegerField()
+    agreed_version = serializers.IntegerField()
+    order_currency = serializers.CharField()
+    currency = serializers.CharField()
+    rate = serializers.DecimalField(
+        max_digits=24, decimal_places=10, coerce_to_string=True, allow_null=True
+    )
+    rate_date = serializers.DateField(allow_null=True)
+    sources = serializers.SerializerMethodField()
+    total_converted = serializers.SerializerMethodField()
+    recorded_at = serializers.DateTimeField()
+
+    def get_sources(self, row) -> list[str]:
+        return [s for s in row.source.split("+") if s]
+
+    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
+    def get_total_converted(self, row):
+        """The order's total at the locked rate, in the party's currency."""
+        return money_string(row.total_converted, row.currency)
+
+
 class OrderSerializer(serializers.ModelSerializer):
     """An order with its terms in canonical form and completion; the revisions and the
     timeline are linked (count and URL of their paginated lists), not embedded."""
@@ -291,6 +319,7 @@ class OrderSerializer(serializers.ModelSerializer):
     terms = serializers.SerializerMethodField()
     completion = serializers.SerializerMethodField()
     seal = serializers.SerializerMethodField()
+    agreed_rates = serializers.SerializerMethodField()
     revisions = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
@@ -325,6 +354,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "terms",
             "completion",
             "seal",
+            "agreed_rates",
             "payment_due_at",
             "initial_paid_at",
             "paid_at",
@@ -388,6 +418,10 @@ class OrderSerializer(serializers.ModelSerializer):
     def get_timeline(self, order) -> dict:
         return _history_link(self, order, "event_count", "api-order-timeline")
 
+    @extend_schema_field(AgreedRateSerializer(many=True))
+    def get_agreed_rates(self, order) -> list:
+        return AgreedRateSerializer(agreed_rates_for_order(order), many=True).data
+
     @extend_schema_field(SealSerializer(allow_null=True))
     def get_seal(self, order) -> dict | None:
         if not order.agreed_digest:
@@ -413,6 +447,8 @@ CACHED_FIELDS = (
     "extension_requested_at",
     "terms",
     "completion",
+    # Written in the transaction that seals a version (which bumps it), never changed after.
+    "agreed_rates",
     "payment_due_at",
     "initial_paid_at",
     "paid_at",

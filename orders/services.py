@@ -33,6 +33,7 @@ from inquiries.models import Negotiation
 from orders import selectors
 from orders import signals as order_signals
 from orders import terms as order_terms
+from orders.agreed_rates import agreed_rates_record
 from orders.models import Amendment, Order, OrderEvent, OrderLine, OrderStatus, Revision
 
 SYSTEM = "system"
@@ -686,6 +687,7 @@ def order_confirm(*, order_id: int, actor, version: int, values: dict | None = N
         now=now,
     )
     if target == S.AWAITING_PAYMENT:
+        agreed_rates_record(order=order)
         order_signals.order_agreed.send(sender=Order, order=order)
         order.refresh_from_db(fields=["status", "version", "updated_at"])
     return order

@@ -18,6 +18,7 @@ from common.errors import InvalidTransition, NotAllowed, NotFound, StaleVersion,
 from inquiries.views import workspace_for_order
 from orders import forms, selectors, services
 from orders import terms as order_terms
+from orders.agreed_rates import agreed_rates_for_order
 
 # Messages about the letter of intent show beside its buttons, where the person looks.
 LOI = "loi"
@@ -344,6 +345,7 @@ def order_view(request, order_id: int):
             ],
             "totals": order_terms.totals(terms),
             "seal_ok": selectors.order_seal_check(order),
+            "agreed_rates": agreed_rates_for_order(order),
             "events": list(order.events.all()),
         },
     )

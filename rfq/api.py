@@ -105,16 +105,26 @@ class RFQQuotationsApi(APIView):
                 str,
                 description="A column, `-` prefixed for descending: "
                 + ", ".join(selectors.COMPARISON_SORTS)
-                + ". Quotations in another currency than the RFQ's sort last on price and "
-                "total.",
-            )
+                + ". Prices sort in the comparison currency; quotations with no known rate "
+                "into it (``ranked`` false) come after the others.",
+            ),
+            OpenApiParameter(
+                "currency",
+                str,
+                description="ISO 4217 code to rank and total in; default the buyer company's "
+                "currency (the RFQ's for others). Rates: the latest ECB reference rate on or "
+                "before today, within FX_RATE_MAX_AGE_DAYS (docs/exchange-rates.md).",
+            ),
         ],
         responses={200: s.ComparisonRowSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, rfq_id: int):
         rfq = selectors.rfq_get_for_user(user=request.user, rfq_id=rfq_id)
         rows = selectors.quotations_on_rfq(
-            user=request.user, rfq=rfq, sort=request.query_params.get("sort")
+            user=request.user,
+            rfq=rfq,
+            sort=request.query_params.get("sort"),
+            currency=request.query_params.get("currency"),
         )
         context = {"rows": {row.quotation.pk: row for row in rows}}
         return Response(

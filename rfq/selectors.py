@@ -11,14 +11,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import Side
 from catalog.models import Product
 from common.db import SubqueryCount
 from common.errors import NotFound
-from common.money import quantize
+from common.money import is_currency, quantize
+from fx import selectors as fx_selectors
+from fx.selectors import FxRate, RateBook
 from rfq.models import RFQ, Quotation
 
 
@@ -148,7 +161,8 @@ def quotations_for_user(user, *, state: str | None = None) -> QuerySet[Quotation
 
 def rfq_default_currency(user) -> str:
     """The currency an RFQ form starts with: the one the buyer's company used last, else the
-    currency of the company's country, else US dollars; never just the first in the list."""
+    company's currency (its country's unless changed), else US dollars; never just the first in
+    the list."""
     company_id = getattr(user, "company_id", None)
     last = (
         RFQ.objects.filter(buyer_company_id=company_id)
@@ -160,16 +174,7 @@ def rfq_default_currency(user) -> str:
     )
     if last:
         return last
-    country = user.company.country.code if company_id else ""
-    if country:
-        from babel.numbers import get_territory_currencies
-
-        from common.money import is_currency
-
-        for code in get_territory_currencies(country):
-            if is_currency(code):
-                return code
-    return "USD"
+    return (user.company.currency if company_id else "") or "USD"
 
 
 def quotation_get_for_user(*, user, quotation_id: int) -> Quotation:
@@ -181,14 +186,16 @@ def quotation_get_for_user(*, user, quotation_id: int) -> Quotation:
 
 # --- The comparison table ---------------------------------------------------------------------
 
-# sort key -> the ordering columns (ascending); "-key" reverses the key column.
+# sort key -> the ordering columns (ascending); "-key" reverses the key column. Prices compare in
+# the comparison currency (``converted_unit_price``); quotations with no known rate into it
+# (``no_rate``) are listed after the others, whatever the column and direction.
 COMPARISON_SORTS = {
     "seller": ("seller_company__legal_name",),
     "country": ("seller_company__country",),
     "verified": ("seller_company__verified",),
     "member_since": ("seller_company__created_at",),
-    "unit_price": ("other_currency", "currency", "unit_price"),
-    "total": ("other_currency", "unit_price"),
+    "unit_price": ("converted_unit_price", "currency", "unit_price"),
+    "total": ("converted_unit_price", "currency", "unit_price"),
     "moq": ("moq",),
     "lead_time": ("lead_time_days",),
     "incoterm": ("incoterm",),
@@ -206,11 +213,37 @@ def comparison_sort(sort: str | None) -> str:
     return DEFAULT_SORT
 
 
+def comparison_currency(user, rfq: RFQ, chosen: str | None = None) -> str:
+    """The currency quotations are ranked and totalled in: the buyer's choice when it is a
+    currency, else the buyer company's currency, else the RFQ's."""
+    chosen = (chosen or "").strip().upper()
+    if chosen and is_currency(chosen):
+        return chosen
+    if getattr(user, "company_id", None) and user.company_id == rfq.buyer_company_id:
+        return user.company.currency or rfq.currency
+    return rfq.currency
+
+
+def comparison_rates(currency: str, *, book: RateBook | None = None) -> dict[str, FxRate]:
+    """The rate from every currency with a known rate into ``currency`` today, by fx's date
+    rules, in one query (none when the page already loaded today's ``book``)."""
+    book = book or fx_selectors.rate_book()
+    rates = {code: book.rate(code, currency) for code in {*book.currencies(), currency}}
+    return {code: rate for code, rate in rates.items() if rate is not None}
+
+
 @dataclass
 class ComparisonRow:
     quotation: Quotation
-    total: Decimal | None  # only when quoted in the RFQ's currency: no invented rates
+    total: Decimal  # for the RFQ's quantity, in the quotation's own currency
     moq_above_quantity: bool
+    currency: str  # the comparison currency
+    rate: FxRate | None  # from the quotation's currency into it; None: no rate known
+    converted_total: Decimal | None  # the total in it, rounded to its minor unit
+
+    @property
+    def ranked(self) -> bool:
+        return self.rate is not None
 
 
 def quotation_total(quotation: Quotation, rfq: RFQ) -> Decimal:
@@ -218,60 +251,103 @@ def quotation_total(quotation: Quotation, rfq: RFQ) -> Decimal:
     return quantize(quotation.unit_price * rfq.quantity, quotation.currency)
 
 
-def comparison_queryset(*, user, rfq: RFQ, sort: str | None = None) -> QuerySet[Quotation]:
+def comparison_queryset(
+    *, user, rfq: RFQ, sort: str | None = None, rates: dict[str, FxRate] | None = None
+) -> QuerySet[Quotation]:
     """The quotations on an RFQ the user may see, sorted by a column (page it: the table
     renders one page, whatever the number of quotations).
 
-    The buyer (and staff) see all; a seller only their own; others none. Quotations in
-    another currency than the RFQ's sort after those in it, whatever the direction, since
-    their prices cannot be compared without an exchange rate.
+    The buyer (and staff) see all; a seller only their own; others none. Prices sort by their
+    value in the comparison currency (``rates``, from ``comparison_rates``); quotations in a
+    currency without a rate come after all others, whatever the direction: they cannot be
+    ranked without an exchange rate, which is never invented.
     """
+    rates = rates or {}
     qs = quotations_for_user(user).filter(rfq_id=rfq.pk)
     sort = comparison_sort(sort)
     descending = sort.startswith("-")
-    columns = COMPARISON_SORTS[sort.lstrip("-")]
-    ordering = []
-    for column in columns:
-        if column == "other_currency":
-            ordering.append(F(column).asc())
-        else:
-            ordering.append(F(column).desc() if descending else F(column).asc())
+    ordering = [F("no_rate").asc()]
+    for column in COMPARISON_SORTS[sort.lstrip("-")]:
+        ordering.append(F(column).desc() if descending else F(column).asc())
+    price = DecimalField(max_digits=32, decimal_places=14)
+    converted = (
+        Case(
+            *(
+                When(currency=code, then=F("unit_price") * Value(rate.rate, output_field=price))
+                for code, rate in sorted(rates.items())
+            ),
+            default=Value(None, output_field=price),
+            output_field=price,
+        )
+        if rates
+        else Value(None, output_field=price)
+    )
     return qs.annotate(
-        other_currency=Case(
-            When(currency=rfq.currency, then=Value(0)),
+        converted_unit_price=converted,
+        no_rate=Case(
+            When(currency__in=list(rates), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
-        )
+        ),
     ).order_by(*ordering, "pk")
 
 
-def comparison_page(*, user, rfq: RFQ, sort: str | None, number, per_page: int):
-    """One page of the comparison and its rows, in a count and one query, however many
-    quotations there are.
+def comparison_page(
+    *,
+    user,
+    rfq: RFQ,
+    sort: str | None,
+    number,
+    per_page: int,
+    currency: str | None = None,
+    book: RateBook | None = None,
+):
+    """One page of the comparison and its rows in ``currency`` (default: the viewer's, see
+    ``comparison_currency``), in a rates query, a count and one query, however many quotations
+    there are.
 
     The page's quotations are picked by a subquery that sorts only the columns the order needs
     (the quotation table, and the seller's company when sorting by it); the outer query reads
     those few with their RFQ, category and companies. Sorting every wide joined row only to
     keep 25 made the page grow with the number of quotations.
     """
-    ordered = comparison_queryset(user=user, rfq=rfq, sort=sort)
+    currency = comparison_currency(user, rfq, currency)
+    rates = comparison_rates(currency, book=book)
+    ordered = comparison_queryset(user=user, rfq=rfq, sort=sort, rates=rates)
     page = Paginator(ordered.select_related(None).values("pk"), per_page).get_page(number)
-    return page, comparison_rows(rfq, ordered.filter(pk__in=page.object_list))
+    rows = comparison_rows(rfq, ordered.filter(pk__in=page.object_list), currency, rates)
+    return page, rows
 
 
-def comparison_rows(rfq: RFQ, quotations) -> list[ComparisonRow]:
-    """A comparison row per quotation; the total only in the RFQ's currency (no invented
-    exchange rates)."""
-    return [
-        ComparisonRow(
-            quotation=q,
-            total=quotation_total(q, rfq) if q.currency == rfq.currency else None,
-            moq_above_quantity=q.moq > rfq.quantity,
+def comparison_rows(
+    rfq: RFQ, quotations, currency: str, rates: dict[str, FxRate]
+) -> list[ComparisonRow]:
+    """A comparison row per quotation: its total as quoted, and in the comparison currency
+    with the rate used, when one is known."""
+    rows = []
+    for q in quotations:
+        total = quotation_total(q, rfq)
+        rate = rates.get(q.currency)
+        rows.append(
+            ComparisonRow(
+                quotation=q,
+                total=total,
+                moq_above_quantity=q.moq > rfq.quantity,
+                currency=currency,
+                rate=rate,
+                converted_total=rate.convert(total) if rate else None,
+            )
         )
-        for q in quotations
-    ]
+    return rows
 
 
-def quotations_on_rfq(*, user, rfq: RFQ, sort: str | None = None) -> list[ComparisonRow]:
-    """Every comparison row at once, in one query (the API's unpaginated comparison)."""
-    return comparison_rows(rfq, comparison_queryset(user=user, rfq=rfq, sort=sort))
+def quotations_on_rfq(
+    *, user, rfq: RFQ, sort: str | None = None, currency: str | None = None
+) -> list[ComparisonRow]:
+    """Every comparison row at once, in the rates query and one more (the API's unpaginated
+    comparison); ``currency`` as for ``comparison_page``."""
+    currency = comparison_currency(user, rfq, currency)
+    rates = comparison_rates(currency)
+    return comparison_rows(
+        rfq, comparison_queryset(user=user, rfq=rfq, sort=sort, rates=rates), currency, rates
+    )

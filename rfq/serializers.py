@@ -16,6 +16,7 @@ from common.serializers import (
     PriceField,
     VersionField,
 )
+from fx.serializers import RateSerializer
 from orders.models import MAX_LEAD_DAYS, Incoterm
 from rfq.models import RFQ, Quotation
 
@@ -204,19 +205,67 @@ class QuotationSerializer(serializers.ModelSerializer):
 
 class ComparisonRowSerializer(QuotationSerializer):
     total = serializers.SerializerMethodField()
+    comparison_currency = serializers.SerializerMethodField()
+    total_converted = serializers.SerializerMethodField()
+    rate = serializers.SerializerMethodField()
+    ranked = serializers.SerializerMethodField()
     moq_above_quantity = serializers.SerializerMethodField()
 
     class Meta(QuotationSerializer.Meta):
-        fields = [*QuotationSerializer.Meta.fields, "total", "moq_above_quantity"]
+        fields = [
+            *QuotationSerializer.Meta.fields,
+            "total",
+            "comparison_currency",
+            "total_converted",
+            "rate",
+            "ranked",
+            "moq_above_quantity",
+        ]
+
+    def _row(self, quotation):
+        return self.context["rows"][quotation.pk]
+
+    @extend_schema_field(MONEY_SCHEMA)
+    def get_total(self, quotation):
+        """For the RFQ's quantity, in the quotation's own currency (as quoted)."""
+        return money_string(self._row(quotation).total, quotation.currency)
+
+    @extend_schema_field(serializers.CharField())
+    def get_comparison_currency(self, quotation):
+        """The currency the comparison ranks and totals in (``?currency=``, default the
+        buyer company's)."""
+        return self._row(quotation).currency
 
     @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
-    def get_total(self, quotation):
-        """For the RFQ's quantity, only when quoted in the RFQ's currency (never converted)."""
-        return money_string(self.context["rows"][quotation.pk].total, quotation.currency)
+    def get_total_converted(self, quotation):
+        """The total in the comparison currency at ``rate``; null when no rate is known."""
+        row = self._row(quotation)
+        return money_string(row.converted_total, row.currency)
+
+    @extend_schema_field(RateSerializer(allow_null=True))
+    def get_rate(self, quotation):
+        """The rate used (quotation currency into the comparison currency); null if unknown."""
+        rate = self._row(quotation).rate
+        if rate is None:
+            return None
+        return RateSerializer(
+            {
+                "base": rate.base,
+                "quote": rate.quote,
+                "rate": rate.rate,
+                "date": rate.date,
+                "sources": list(rate.sources),
+            }
+        ).data
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_ranked(self, quotation):
+        """False: no known rate into the comparison currency; listed after the ranked ones."""
+        return self._row(quotation).ranked
 
     @extend_schema_field(serializers.BooleanField())
     def get_moq_above_quantity(self, quotation):
-        return self.context["rows"][quotation.pk].moq_above_quantity
+        return self._row(quotation).moq_above_quantity
 
 
 class AcceptedSerializer(QuotationSerializer):

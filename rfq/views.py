@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Side
 from common.errors import DomainError, NotFound, ValidationFailed
 from common.files import private_file_response
+from common.money import currency_choices
+from fx import selectors as fx_selectors
 from rfq import selectors, services
 from rfq.forms import BrowseForm, QuotationForm, RFQForm
 from rfq.models import RFQ, Quotation
@@ -109,6 +111,7 @@ def rfq_detail(request, rfq_id: int):
     own = None
     page = None
     rows = []
+    currency = selectors.comparison_currency(user, rfq, request.GET.get("currency"))
     if is_buyer or user.is_staff:
         page, rows = selectors.comparison_page(
             user=user,
@@ -116,6 +119,9 @@ def rfq_detail(request, rfq_id: int):
             sort=sort,
             number=request.GET.get("page"),
             per_page=COMPARISON_PAGE_SIZE,
+            currency=currency,
+            # Today's rates, shared with the page's other equivalents: one query.
+            book=fx_selectors.request_rate_book(request),
         )
     else:
         own = selectors.comparison_queryset(user=user, rfq=rfq, sort=sort).first()
@@ -125,6 +131,10 @@ def rfq_detail(request, rfq_id: int):
         {
             "rfq": rfq,
             "rows": rows,
+            "ranked_rows": [row for row in rows if row.ranked],
+            "unranked_rows": [row for row in rows if not row.ranked],
+            "comparison_currency": currency,
+            "currency_choices": currency_choices(),
             "page": page,
             "sort": sort,
             "is_buyer": is_buyer,

@@ -155,8 +155,9 @@ def test_the_workspace_runs_a_constant_number_of_queries(
     client.get(workspace(order.negotiation_id))
 
     # session, user, negotiation (with companies, inquiry, sender, product and order), lines,
-    # each side's latest revision, profile, the chat pane's read marker and unread count
-    with django_assert_num_queries(8):
+    # each side's latest revision, profile, the chat pane's read marker and unread count, the
+    # exchange rates for the total's equivalent in the viewer's currency (issue 15)
+    with django_assert_num_queries(9):
         client.get(workspace(order.negotiation_id))
 
 
@@ -266,7 +267,7 @@ def test_the_seller_viewing_the_buyers_version_runs_a_constant_number_of_queries
     # session, user, negotiation with companies, inquiry, its sender and product, and the
     # order; lines; each side's latest revision (with its terms); the counterpart's profile;
     # the chat's read marker and unread count. No lazy user.company, inquiry.sender or
-    # deferred Revision.terms.
-    with django_assert_num_queries(8):
+    # deferred Revision.terms. The exchange rates for the total's equivalent (issue 15).
+    with django_assert_num_queries(9):
         page = client.get(url).content.decode()
     assert "Changed since the version your side confirmed" in page

@@ -306,8 +306,9 @@ def test_a_sealed_order_detail_reads_one_more_query_for_the_seal(
     services.order_confirm(order_id=order.pk, actor=confirmer, version=order.version)
     client = api_as(buyer)
 
-    # user, order, lines, the agreed revision for the seal check
-    with django_assert_num_queries(4):
+    # user, order, lines, the agreed revision for the seal check, the rates locked with the seal
+    # (issue 15)
+    with django_assert_num_queries(5):
         body = client.get(f"/api/v1/orders/{order.pk}/").json()
     assert body["seal"]["valid"] is True
 

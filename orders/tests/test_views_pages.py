@@ -195,8 +195,9 @@ def test_view_order_and_history_run_a_constant_number_of_queries(
     client.force_login(seller)
     client.get(reverse("orders:view", args=[order.pk]))
 
-    # session, user, company, order, lines, revisions, events
-    with django_assert_num_queries(7):
+    # session, user, company, order, lines, revisions, events, and the exchange rates for the
+    # total's equivalent in the viewer's currency (issue 15: one query for the whole page)
+    with django_assert_num_queries(8):
         client.get(reverse("orders:view", args=[order.pk]))
     # ... plus the order again and the two compared revisions (revision_diff_for_user)
     with django_assert_num_queries(10):

@@ -321,8 +321,9 @@ def test_comparison_runs_constant_queries(
     for _ in range(n):
         QuotationFactory(rfq=rfq, author=seller_in_category(category))
     client = api_as(buyer)
-    # user's company, the RFQ (+ attachments prefetch), the quotations
-    with django_assert_num_queries(4):
+    # user's company, the RFQ (+ attachments prefetch), the exchange rates into the comparison
+    # currency (issue 15), the quotations
+    with django_assert_num_queries(5):
         response = client.get(f"/api/v1/rfqs/{rfq.pk}/quotations/?sort=lead_time")
     assert len(response.json()) == n
 

@@ -225,27 +225,30 @@ def test_seller_cannot_read_a_rival_quotation(rival_quotation, seller):
 # --- Comparison -------------------------------------------------------------------------------
 
 
-def test_total_is_given_only_for_quotations_in_the_rfq_currency(rfq, seller, rival, buyer):
+def test_each_row_keeps_its_total_as_quoted_and_has_none_converted_without_a_rate(
+    rfq, seller, rival, buyer
+):
     QuotationFactory(rfq=rfq, author=seller, unit_price="4.80", currency="USD")
-    QuotationFactory(rfq=rfq, author=rival, unit_price="4.10", currency="EUR")
-    rows = selectors.quotations_on_rfq(user=buyer, rfq=rfq, sort="total")
-    assert [(r.quotation.currency, r.total) for r in rows] == [
-        ("USD", Decimal("4800.00")),
-        ("EUR", None),
+    QuotationFactory(rfq=rfq, author=rival, unit_price="4.10", currency="GBP")
+    rows = selectors.quotations_on_rfq(user=buyer, rfq=rfq, sort="total", currency="USD")
+    assert [(r.quotation.currency, r.total, r.converted_total) for r in rows] == [
+        ("USD", Decimal("4800.00"), Decimal("4800.00")),
+        ("GBP", Decimal("4100.00"), None),
     ]
 
 
-def test_quotations_in_other_currencies_sort_last_both_ways(rfq, seller, rival, buyer, category):
+def test_quotations_without_a_rate_sort_last_both_ways(rfq, seller, rival, buyer, category):
     from rfq.tests.factories import seller_in_category
 
     third = seller_in_category(category)
     QuotationFactory(rfq=rfq, author=seller, unit_price="4.80")
-    QuotationFactory(rfq=rfq, author=rival, unit_price="1.00", currency="EUR")
+    QuotationFactory(rfq=rfq, author=rival, unit_price="1.00", currency="GBP")
     QuotationFactory(rfq=rfq, author=third, unit_price="4.20")
-    asc = selectors.quotations_on_rfq(user=buyer, rfq=rfq, sort="unit_price")
-    desc = selectors.quotations_on_rfq(user=buyer, rfq=rfq, sort="-unit_price")
+    asc = selectors.quotations_on_rfq(user=buyer, rfq=rfq, sort="unit_price", currency="USD")
+    desc = selectors.quotations_on_rfq(user=buyer, rfq=rfq, sort="-unit_price", currency="USD")
     assert [r.quotation.unit_price for r in asc] == [Decimal("4.2"), Decimal("4.8"), Decimal("1")]
     assert [r.quotation.unit_price for r in desc] == [Decimal("4.8"), Decimal("4.2"), Decimal("1")]
+    assert [r.ranked for r in asc] == [True, True, False]
 
 
 def test_comparison_sorts_by_lead_time_descending(rfq, quotation, rival_quotation, buyer):

@@ -257,8 +257,9 @@ def test_comparison_page_runs_constant_queries(
         QuotationFactory(rfq=rfq, author=seller_in_category(category))
     client = as_user(buyer)
     client.get(reverse("rfq:detail", args=[rfq.pk]))
-    # session, user, company, the RFQ, its attachments, the count, one page of quotations
-    with django_assert_num_queries(7):
+    # session, user, company, the RFQ, its attachments, the exchange rates into the comparison
+    # currency (issue 15), the count, one page of quotations
+    with django_assert_num_queries(8):
         response = client.get(reverse("rfq:detail", args=[rfq.pk]))
     assert len(response.context["rows"]) == min(n, 25)
 

