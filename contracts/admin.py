@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from contracts.models import Contract
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Read-only: contracts are written by the sealing services and the render task."""
+
+    list_display = ("order", "terms_version", "state", "sealed_at", "rendered_at", "file_size")
+    list_filter = ("state",)
+    list_select_related = ("order",)
+    search_fields = ("digest", "file_sha256")
+    raw_id_fields = ("order",)
+    date_hierarchy = "sealed_at"
+    exclude = ("token",)  # the token is the public verification link: staff need not see it
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
