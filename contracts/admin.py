@@ -13,7 +13,14 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ("digest", "file_sha256")
     raw_id_fields = ("order",)
     date_hierarchy = "sealed_at"
-    exclude = ("token",)  # the token is the public verification link: staff need not see it
+    # The token is the public verification link: staff need not see it. The file has no URL
+    # (private storage): its name is shown instead.
+    exclude = ("token", "file")
+    readonly_fields = ("stored_as",)
+
+    @admin.display(description="stored as")
+    def stored_as(self, contract) -> str:
+        return contract.file.name or "—"
 
     def has_add_permission(self, request):
         return False
