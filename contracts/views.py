@@ -47,5 +47,6 @@ def verify(request, token: str = ""):
         response["Retry-After"] = str(context["limited"].retry_after)
     # The page says only whether a seal exists; no search engine should keep it.
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: it is never sent to another site (forms here post same-origin).
+    response["Referrer-Policy"] = "same-origin"
     return response
