@@ -8,6 +8,7 @@ file and queues the "order agreed" e-mail: a second delivery of the task waits f
 one's row lock, then finds nothing pending and does nothing.
 """
 
+import datetime
 import hashlib
 import logging
 import secrets
@@ -27,6 +28,11 @@ from orders.models import Order, Revision
 
 logger = logging.getLogger(__name__)
 
+# A contract still pending this long after its seal lost its task (the broker was down at
+# commit, or its worker died); the task's own retries are over well within it.
+SWEEP_AFTER = datetime.timedelta(minutes=5)
+SWEEP_BATCH = 200
+
 
 def contract_seal(*, order: Order) -> Contract:
     """The contract row of the order's sealed version (``order.agreed_version``), created once;
@@ -44,10 +50,32 @@ def contract_seal(*, order: Order) -> Contract:
         },
     )
     if created:
-        from contracts.tasks import contract_render as task
-
-        transaction.on_commit(lambda: task.delay(contract.pk))
+        _enqueue([contract.pk])
     return contract
+
+
+def _enqueue(contract_ids: list[int]) -> None:
+    from contracts.tasks import contract_render as task
+
+    def enqueue():
+        for pk in contract_ids:
+            task.delay(pk)
+
+    transaction.on_commit(enqueue)
+
+
+def contracts_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queues the render of every contract pending for longer than SWEEP_AFTER (oldest first,
+    SWEEP_BATCH at a time); rendering twice is harmless, the claim lets one through. One
+    query; returns how many were queued."""
+    now = now or timezone.now()
+    ids = list(
+        Contract.objects.filter(state=ContractState.PENDING, created_at__lte=now - SWEEP_AFTER)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    _enqueue(ids)
+    return len(ids)
 
 
 @transaction.atomic

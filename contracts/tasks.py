@@ -19,3 +19,8 @@ def contract_render(self, contract_id: int) -> bool:
         )
     except Exception as exc:
         raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def contracts_sweep() -> int:
+    return services.contracts_sweep()

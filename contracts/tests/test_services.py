@@ -163,3 +163,46 @@ def test_the_last_try_marks_the_contract_failed_and_tells_the_parties_without_a_
 
     assert Contract.objects.get(pk=contract.pk).state == ContractState.FAILED
     assert Notification.objects.filter(body__contains="could not be produced").count() == 2
+
+
+def test_the_sweep_renders_a_contract_whose_task_was_lost(
+    buyer, seller, product, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    order = make_order(
+        buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED, product=product
+    )
+    # The task queued at commit is lost: its callback never runs.
+    order_services.order_confirm(order_id=order.pk, actor=buyer, version=order.version)
+    contract = Contract.objects.get(order=order)
+    assert contract.state == ContractState.PENDING
+
+    with django_capture_on_commit_callbacks(execute=True):
+        early = services.contracts_sweep()
+    later = timezone.now() + services.SWEEP_AFTER + datetime.timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = services.contracts_sweep(now=later)
+
+    assert (early, queued) == (0, 1)
+    assert Contract.objects.get(pk=contract.pk).state == ContractState.READY
+
+
+def test_the_sweep_leaves_rendered_and_failed_contracts_alone(agree):
+    import datetime
+
+    from django.utils import timezone
+
+    order = agree()
+    Contract.objects.create(
+        order=order,
+        agreed_version=order.agreed_version + 5,
+        terms_version=9,
+        digest="0" * 64,
+        sealed_at=timezone.now(),
+        state=ContractState.FAILED,
+    )
+
+    assert services.contracts_sweep(now=timezone.now() + datetime.timedelta(hours=1)) == 0
