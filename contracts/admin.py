@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from contracts.models import Contract
+from orders.admin import ImmutableAdmin
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ImmutableAdmin):
     """Read-only: contracts are written by the sealing services and the render task."""
 
     list_display = ("order", "terms_version", "state", "sealed_at", "rendered_at", "file_size")
@@ -21,12 +22,3 @@ class ContractAdmin(admin.ModelAdmin):
     @admin.display(description="stored as")
     def stored_as(self, contract) -> str:
         return contract.file.name or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
