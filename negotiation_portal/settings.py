@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "notifications",
     "rfq",
     "fx",
+    "contracts",
 ]
 
 MIDDLEWARE = [
@@ -438,11 +439,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every rendering step of a contract PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Domain limits, configurable per deployment.
 RFQ_MAX_OPEN_PER_BUYER = env.int("RFQ_MAX_OPEN_PER_BUYER", default=10)
+# The public contract verification page and API: checks per client address and window.
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
+VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=600)
 # Messages per user in a window of seconds (the benchmark raises it to measure throughput).
 CHAT_RATE_LIMIT = (
     env.int("CHAT_RATE_LIMIT_MESSAGES", default=20),

@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("shipments.api")),
     path("", include("notifications.api")),
     path("", include("rfq.api")),
+    path("", include("contracts.api")),
 ]
 
 # Swagger UI comes from its CDN and styles itself inline; the split view serves its start-up
@@ -49,6 +50,7 @@ urlpatterns = [
     path("shipments/", include("shipments.urls")),
     path("notifications/", include("notifications.urls")),
     path("rfq/", include("rfq.urls")),
+    path("", include("contracts.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -13,7 +13,8 @@ from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders.models import Order, OrderEvent
 
-# event type -> (kind, title); the other side of the actor is told.
+# event type -> (kind, title); the other side of the actor is told. Agreement (both confirmed)
+# is told to both sides by contracts.services once its PDF exists, with the PDF attached.
 ORDER_EVENTS = {
     OrderEvent.Type.STARTED: (
         Kind.ORDER_CONFIRMED,
@@ -22,10 +23,6 @@ ORDER_EVENTS = {
     OrderEvent.Type.CONFIRMED: (
         Kind.ORDER_CONFIRMED,
         gettext_lazy("%(number)s was confirmed by the %(side)s"),
-    ),
-    OrderEvent.Type.AGREED: (
-        Kind.ORDER_CONFIRMED,
-        gettext_lazy("%(number)s was confirmed by both parties"),
     ),
     OrderEvent.Type.MODIFIED: (
         Kind.ORDER_MODIFIED,

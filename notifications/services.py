@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from common.db import update_returning
 from common.errors import NotFound, ValidationFailed
+from common.files import private_storage
 from common.realtime import group_send
 from notifications.models import EmailState, Kind, Notification, NotificationPreference
 
@@ -192,6 +193,10 @@ def _email(notification: Notification) -> EmailMultiAlternatives:
         to=[notification.user.email],
     )
     message.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
+    # Private files the e-mail carries (the contract PDF): {path, filename, content_type}.
+    for item in notification.email_context.get("attachments", []):
+        with private_storage().open(item["path"], "rb") as file:
+            message.attach(item["filename"], file.read(), item["content_type"])
     return message
 
 

@@ -26,3 +26,15 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
     echo "$wanted" >"$stamp"
 fi
+
+# WeasyPrint (the contract PDFs) loads pango at run time, and the PDF names the Noto fonts;
+# without them agreeing an order cannot render its contract and the contract tests fail.
+if command -v dpkg >/dev/null 2>&1; then
+    absent=()
+    for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk; do
+        dpkg -s "$package" >/dev/null 2>&1 || absent+=("$package")
+    done
+    if [ "${#absent[@]}" -gt 0 ]; then
+        echo "bootstrap: contract PDFs need: apt-get install -y ${absent[*]}" >&2
+    fi
+fi

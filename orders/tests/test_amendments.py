@@ -416,7 +416,7 @@ def test_each_step_posts_a_chat_line_and_notifies_the_other_side(
     agreed, buyer, seller, django_capture_on_commit_callbacks
 ):
     from chat.models import Message
-    from notifications.models import Notification
+    from notifications.models import Kind, Notification
 
     with django_capture_on_commit_callbacks(execute=True):
         amendment = _propose_more(agreed, seller)
@@ -435,8 +435,9 @@ def test_each_step_posts_a_chat_line_and_notifies_the_other_side(
         "Reason: Buyer needs more bottles"
     )
     assert lines[0].startswith("Buyer accepted the amendment (quantity): version")
-    to_buyer = Notification.objects.filter(user=buyer).latest("pk")
-    to_seller = Notification.objects.filter(user=seller).latest("pk")
+    # (Both sides are also sent the new contract PDF, as an "order confirmed" notification.)
+    to_buyer = Notification.objects.filter(user=buyer, kind=Kind.ORDER_MODIFIED).latest("pk")
+    to_seller = Notification.objects.filter(user=seller, kind=Kind.ORDER_MODIFIED).latest("pk")
     assert to_buyer.title == f"The seller proposes an amendment of {agreed.number}"
     assert "Reason: Buyer needs more bottles" in to_buyer.body
     assert to_seller.title == f"The buyer accepted the amendment of {agreed.number}"
