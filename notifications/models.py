@@ -21,6 +21,9 @@ class Kind(models.TextChoices):
     SHIPMENT_SENT = "shipment_sent", _("Shipment sent")
     SHIPMENT_RECEIVED = "shipment_received", _("Shipment received")
     SHIPMENT_RECEIPT_NOTICE = "shipment_receipt_notice", _("Shipment about to be deemed received")
+    CHAT_DIGEST = "chat_digest", _("Unread chat messages while you were away")
+    RFQ_NEW = "rfq_new", _("New request for quotation in your categories")
+    RFQ_QUOTATION_RECEIVED = "rfq_quotation_received", _("New or revised quotation on your RFQ")
 
 
 class EmailState(models.TextChoices):

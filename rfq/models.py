@@ -208,3 +208,41 @@ class Quotation(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE_STATES
+
+
+# The quotation's terms a revision keeps, in the order a diff lists them.
+QUOTATION_TERMS = (
+    "unit_price",
+    "currency",
+    "moq",
+    "lead_time_days",
+    "incoterm",
+    "valid_until",
+    "message",
+    "attachment_name",
+)
+
+
+class QuotationRevision(models.Model):
+    """An immutable snapshot of a quotation's terms as the seller sent them: number 1 when it was
+    submitted, then one per revision (the number is the quotation's version it became)."""
+
+    quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # QUOTATION_TERMS as text: decimals as the database stores them, the date in ISO format.
+    terms = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quotation revision")
+        verbose_name_plural = _("quotation revisions")
+        ordering = ["quotation", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quotation", "number"], name="quotation_revision_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.quotation_id} revision {self.number}"
