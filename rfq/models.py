@@ -166,6 +166,9 @@ class Quotation(models.Model):
         _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
     )
     version = models.PositiveIntegerField(default=1)
+    # The number of the seller's latest revision (QuotationRevision): 1 as submitted, then +1 per
+    # revise. The version also moves with the buyer's decisions; this counts the seller's terms.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     # The state the seller was last told about by e-mail: the claim that keeps the
     # notification task idempotent.
     notified_state = models.CharField(max_length=12, blank=True, editable=False)

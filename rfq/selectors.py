@@ -7,7 +7,7 @@ quoting seller company, and staff; nobody else.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -18,8 +18,8 @@ from accounts.models import Side
 from catalog.models import Product
 from common.db import SubqueryCount
 from common.errors import NotFound
-from common.money import quantize
-from rfq.models import RFQ, Quotation
+from common.money import price_string, quantize
+from rfq.models import QUOTATION_TERMS, RFQ, Quotation, QuotationRevision
 
 
 def _no_rows() -> Q:
@@ -211,6 +211,8 @@ class ComparisonRow:
     quotation: Quotation
     total: Decimal | None  # only when quoted in the RFQ's currency: no invented rates
     moq_above_quantity: bool
+    # What the seller's latest revision changed (empty for a quotation never revised).
+    changes: list = field(default_factory=list)
 
 
 def quotation_total(quotation: Quotation, rfq: RFQ) -> Decimal:
@@ -261,8 +263,9 @@ def comparison_page(*, user, rfq: RFQ, sort: str | None, number, per_page: int):
 
 def comparison_rows(rfq: RFQ, quotations) -> list[ComparisonRow]:
     """A comparison row per quotation; the total only in the RFQ's currency (no invented
-    exchange rates)."""
-    return [
+    exchange rates); with what the latest revision changed (one more query, only when a
+    quotation on the page was revised)."""
+    rows = [
         ComparisonRow(
             quotation=q,
             total=quotation_total(q, rfq) if q.currency == rfq.currency else None,
@@ -270,6 +273,80 @@ def comparison_rows(rfq: RFQ, quotations) -> list[ComparisonRow]:
         )
         for q in quotations
     ]
+    revised = [row.quotation.pk for row in rows if row.quotation.revision > 1]
+    if revised:
+        latest = latest_revision_changes(quotation_ids=revised)
+        for row in rows:
+            row.changes = latest.get(row.quotation.pk, [])
+    return rows
+
+
+# --- Quotation revisions ----------------------------------------------------------------------
+
+
+def _term_labels() -> dict:
+    return {name: str(Quotation._meta.get_field(name).verbose_name) for name in QUOTATION_TERMS}
+
+
+def _shown(name: str, value, terms: dict) -> str:
+    if value in (None, ""):
+        return ""
+    if name == "unit_price":
+        return price_string(Decimal(value), terms.get("currency", "")) or ""
+    if name == "moq":
+        return f"{Decimal(value).normalize():f}"
+    return str(value)
+
+
+def quotation_revision_changes(before: dict, after: dict) -> list[dict]:
+    """What changed from one revision's terms to the next, in the order of QUOTATION_TERMS:
+    ``field``, ``label``, ``before``, ``after`` (as text: prices in the price format)."""
+    labels = _term_labels()
+    changes = []
+    for name in QUOTATION_TERMS:
+        old, new = _shown(name, before.get(name), before), _shown(name, after.get(name), after)
+        if old != new:
+            changes.append({"field": name, "label": labels[name], "before": old, "after": new})
+    return changes
+
+
+def latest_revision_changes(*, quotation_ids: list[int]) -> dict[int, list[dict]]:
+    """For each quotation, what its latest revision changed against the one before; one query."""
+    pairs: dict[int, dict[int, dict]] = {}
+    for quotation_id, number, terms in QuotationRevision.objects.filter(
+        quotation_id__in=quotation_ids, number__gte=F("quotation__revision") - 1
+    ).values_list("quotation_id", "number", "terms"):
+        pairs.setdefault(quotation_id, {})[number] = terms
+    result = {}
+    for quotation_id, by_number in pairs.items():
+        if len(by_number) == 2:
+            before, after = (by_number[n] for n in sorted(by_number))
+            result[quotation_id] = quotation_revision_changes(before, after)
+    return result
+
+
+def quotation_revisions_for_user(*, user, quotation_id: int) -> list[dict]:
+    """A quotation's revisions, oldest first, each with what it changed against the one before
+    (the buyer and the quoting seller; others NotFound). Two queries."""
+    quotation = quotation_get_for_user(user=user, quotation_id=quotation_id)
+    history = []
+    previous = None
+    for revision in QuotationRevision.objects.filter(quotation=quotation).order_by("number"):
+        history.append(
+            {
+                "number": revision.number,
+                "created_at": revision.created_at,
+                "terms": {
+                    name: _shown(name, revision.terms.get(name), revision.terms)
+                    for name in QUOTATION_TERMS
+                },
+                "changes": []
+                if previous is None
+                else quotation_revision_changes(previous.terms, revision.terms),
+            }
+        )
+        previous = revision
+    return history
 
 
 def quotations_on_rfq(*, user, rfq: RFQ, sort: str | None = None) -> list[ComparisonRow]:
