@@ -195,7 +195,11 @@ class QuickReply(models.Model):
     title = models.CharField(_("title"), max_length=QUICK_REPLY_TITLE_MAX_LENGTH)
     body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
