@@ -213,8 +213,8 @@ class Quotation(models.Model):
         return self.state in self.LIVE_STATES
 
 
-# The quotation's terms a revision keeps, in the order a diff lists them.
-QUOTATION_TERMS = (
+# The terms a seller quotes and revises (rfq.services checks them) ...
+QUOTATION_FIELDS = (
     "unit_price",
     "currency",
     "moq",
@@ -222,8 +222,9 @@ QUOTATION_TERMS = (
     "incoterm",
     "valid_until",
     "message",
-    "attachment_name",
 )
+# ... and what a revision keeps of them, in the order a diff lists them.
+QUOTATION_TERMS = (*QUOTATION_FIELDS, "attachment_name")
 
 
 class QuotationRevision(models.Model):

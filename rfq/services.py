@@ -42,7 +42,14 @@ from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders.services import order_create_from_quotation
 from rfq import selectors
-from rfq.models import QUOTATION_TERMS, RFQ, Quotation, QuotationRevision, RFQAttachment
+from rfq.models import (
+    QUOTATION_FIELDS,
+    QUOTATION_TERMS,
+    RFQ,
+    Quotation,
+    QuotationRevision,
+    RFQAttachment,
+)
 
 RFQ_FIELDS = (
     "product_name",
@@ -56,15 +63,6 @@ RFQ_FIELDS = (
     "required_by",
     "quotation_deadline",
     "audience",
-)
-QUOTATION_FIELDS = (
-    "unit_price",
-    "currency",
-    "moq",
-    "lead_time_days",
-    "incoterm",
-    "valid_until",
-    "message",
 )
 MAX_RFQ_ATTACHMENTS = 5
 MAX_INVITED_SELLERS = 50
