@@ -9,6 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Side
 from chat import quick_replies, selectors, services
 from chat.serializers import (
     MessageListQuerySerializer,
@@ -105,7 +106,7 @@ def _fields(request) -> dict:
 
 def _seller(request) -> None:
     # Buyers and staff are told plainly rather than shown an empty list.
-    if request.user.side != "seller":
+    if request.user.side != Side.SELLER:
         raise NotAllowed(_("Only sellers keep quick replies."))
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import add_service_errors
+from accounts.models import Side
 from chat import quick_replies, selectors
 from chat.forms import QuickReplyForm
 from common.errors import NotAllowed, NotFound, ValidationFailed
@@ -58,7 +59,7 @@ def _quick_replies_page(request, *, form=None, editing=None, edit_form=None, sta
 
 
 def _sellers_only(request) -> None:
-    if request.user.side != "seller":
+    if request.user.side != Side.SELLER:
         raise Http404(_("Quick replies are for sellers."))
 
 
