@@ -31,7 +31,6 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -174,8 +173,16 @@ def chat_digests_sweep(*, now: datetime.datetime | None = None) -> dict:
     if not batches:
         return {"due": due, "sent": 0}
     shown_ids = {pk for batch in batches for pk in batch.message_ids[-SHOWN_MESSAGES:]}
-    shown = Message.objects.select_related("sender").in_bulk(list(shown_ids))
+    # Each message quoted once, however many members of the side get it.
+    quotes = {
+        pk: _quote(message)
+        for pk, message in Message.objects.select_related("sender").in_bulk(list(shown_ids)).items()
+    }
     users = User.objects.only("pk", "company_id").in_bulk([b.user_id for b in batches])
+    links = {
+        pk: reverse("inquiries:workspace", args=[pk]) + "#pane-chat"
+        for pk in {batch.negotiation_id for batch in batches}
+    }
     notices = []
     for batch in batches:
         negotiation = negotiations[batch.negotiation_id]
@@ -191,7 +198,7 @@ def chat_digests_sweep(*, now: datetime.datetime | None = None) -> dict:
             "%(count)d unread messages from %(company)s",
             count,
         ) % {"count": count, "company": counterpart.legal_name}
-        quoted = [shown[pk] for pk in batch.message_ids[-SHOWN_MESSAGES:]]
+        quoted = [quotes[pk] for pk in batch.message_ids[-SHOWN_MESSAGES:]]
         notices.append(
             Notice(
                 company_id=user.company_id,
@@ -200,14 +207,14 @@ def chat_digests_sweep(*, now: datetime.datetime | None = None) -> dict:
                 title=title,
                 body=_("Negotiation #%(number)s with %(company)s.")
                 % {"number": negotiation.pk, "company": counterpart.legal_name},
-                url=reverse("inquiries:workspace", args=[negotiation.pk]) + "#pane-chat",
+                url=links[negotiation.pk],
                 email_template="chat_digest",
                 email_context={
                     "counterpart": counterpart.legal_name,
                     "negotiation_id": negotiation.pk,
                     "count": count,
                     "more": count - len(quoted),
-                    "messages": [_quote(message) for message in quoted],
+                    "messages": quoted,
                 },
             )
         )
@@ -216,9 +223,11 @@ def chat_digests_sweep(*, now: datetime.datetime | None = None) -> dict:
 
 
 def _quote(message: Message) -> dict:
+    at = timezone.localtime(message.created_at)
     return {
         "sender": message.sender.display_name if message.sender else "",
-        "at": date_format(timezone.localtime(message.created_at), "SHORT_DATETIME_FORMAT"),
+        # ISO-like and with the zone: read the same way in every language (and fast to make).
+        "at": f"{at:%Y-%m-%d %H:%M} {at.tzname()}",
         "body": Truncator(message.body).chars(EXCERPT_CHARS),
         "attachment": message.attachment_name,
     }
