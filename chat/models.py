@@ -109,6 +109,8 @@ class Message(models.Model):
                 name="chat_message_system_has_no_sender",
             ),
         ]
+        # The digest sweep looks at the messages of the last day or so.
+        indexes = [models.Index(fields=["created_at"], name="chat_message_created")]
 
     def __str__(self):
         return f"#{self.negotiation_id}/{self.seq} {self.body[:40]}"
@@ -147,3 +149,68 @@ class Presence(models.Model):
 
     def __str__(self):
         return f"{self.user_id} on #{self.negotiation_id}"
+
+
+class ChatDigest(models.Model):
+    """One e-mail digest of unread messages sent to one user for one conversation.
+
+    The row is the claim: a batch is named by its first message, and the unique constraint lets
+    only one sweep (or one delivery of the sweep task) send it. The next batch of the user in
+    this conversation starts after ``last_message_id``.
+    """
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_message_id = models.PositiveBigIntegerField()
+    last_message_id = models.PositiveBigIntegerField()
+    message_count = models.PositiveIntegerField()
+    # The sweep run that inserted the row: after an INSERT ... ON CONFLICT DO NOTHING, the rows
+    # carrying this run's token are the batches this run won.
+    run = models.UUIDField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chat digest")
+        verbose_name_plural = _("chat digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "negotiation", "first_message_id"], name="chat_digest_once"
+            )
+        ]
+        indexes = [models.Index(fields=["run"], name="chat_digest_run")]
+
+    def __str__(self):
+        return f"Digest to {self.user_id} of #{self.negotiation_id} up to {self.last_message_id}"
+
+
+QUICK_REPLY_TITLE_MAX_LENGTH = 80
+
+
+class QuickReply(models.Model):
+    """A seller company's saved snippet, inserted into the chat composer with one click."""
+
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, related_name="quick_replies"
+    )
+    title = models.CharField(_("title"), max_length=QUICK_REPLY_TITLE_MAX_LENGTH)
+    body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("quick reply")
+        verbose_name_plural = _("quick replies")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "title"], name="quick_reply_title_unique")
+        ]
+
+    def __str__(self):
+        return self.title

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Company, Side
-from chat.models import Message, Presence, ReadMarker
+from chat.models import Message, Presence, QuickReply, ReadMarker
 from common.errors import NotFound
 from inquiries.models import Negotiation
 from inquiries.selectors import negotiation_side, negotiation_visibility
@@ -169,3 +169,19 @@ def side_online(*, negotiation_id: int, side: str | None) -> bool:
     return Presence.objects.filter(
         Q(negotiation_id=negotiation_id, side=side, seen_at__gte=presence_cutoff())
     ).exists()
+
+
+def quick_replies_for_user(user) -> list:
+    """The quick replies of the user's seller company (none for buyers and staff)."""
+    if not user.is_authenticated or user.side != Side.SELLER or not user.company_id:
+        return []
+    return list(QuickReply.objects.filter(company_id=user.company_id).order_by("title", "pk"))
+
+
+def quick_reply_get_for_user(*, user, quick_reply_id: int):
+    if not user.is_authenticated or user.side != Side.SELLER or not user.company_id:
+        raise NotFound("No such quick reply.")
+    quick_reply = QuickReply.objects.filter(pk=quick_reply_id, company_id=user.company_id).first()
+    if quick_reply is None:
+        raise NotFound("No such quick reply.")
+    return quick_reply

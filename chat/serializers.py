@@ -5,7 +5,7 @@ import json
 from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers
 
-from chat.models import BODY_MAX_LENGTH, Message
+from chat.models import BODY_MAX_LENGTH, Message, QuickReply
 from chat.selectors import PAGE_MAX
 from common.serializers import MAX_ID
 
@@ -151,3 +151,17 @@ class MessageListQuerySerializer(serializers.Serializer):
                 {"before_id": ["Send either after_id or before_id, not both."]}
             )
         return attrs
+
+
+class QuickReplySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuickReply
+        fields = ("id", "title", "body", "created_at", "updated_at")
+        read_only_fields = fields
+
+
+class QuickReplyInputSerializer(serializers.Serializer):
+    """Documents the body; the service checks every value (field-level errors)."""
+
+    title = serializers.CharField(max_length=80, help_text="Unique within your company.")
+    body = serializers.CharField(max_length=5000, help_text="The text inserted in the composer.")

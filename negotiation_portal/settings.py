@@ -480,6 +480,10 @@ WEBSOCKET_DB_THREADS = env.int(
 # hello with last_id 0 replays the newest CHAT_REPLAY_LATEST messages (older pages come over
 # REST); a reconnect replays at most CHAT_REPLAY_MAX messages per frame.
 CHAT_REPLAY_LATEST = 50
+# E-mail digests of unread messages (chat/digests.py): sent to a user who is away once the first
+# unread message of a batch is this old; messages older than the maximum age are not mailed.
+CHAT_DIGEST_DELAY_SECONDS = env.int("CHAT_DIGEST_DELAY_SECONDS", default=600)
+CHAT_DIGEST_MAX_AGE_HOURS = env.int("CHAT_DIGEST_MAX_AGE_HOURS", default=24)
 CHAT_REPLAY_MAX = 200
 
 # rfq

@@ -24,6 +24,9 @@ class Kind(models.TextChoices):
     OFFER_EXPIRING = "offer_expiring", _("A confirmation waiting for you is about to expire")
     OFFER_EXPIRED = "offer_expired", _("A confirmation expired")
     OFFER_EXTENSION = "offer_extension", _("Extension of a confirmation requested or granted")
+    CHAT_DIGEST = "chat_digest", _("Unread chat messages while you were away")
+    RFQ_NEW = "rfq_new", _("New request for quotation in your categories")
+    RFQ_QUOTATION_RECEIVED = "rfq_quotation_received", _("New or revised quotation on your RFQ")
 
 
 class EmailState(models.TextChoices):

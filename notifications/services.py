@@ -36,7 +36,7 @@ def _push_on_commit(user_ids) -> None:
 
 @dataclass(frozen=True)
 class Message:
-    """A notification for every active member of a company."""
+    """A notification for every active member of a company, or for one of them (user_id)."""
 
     company_id: int
     kind: str
@@ -47,6 +47,7 @@ class Message:
     email_template: str = "notification"
     email_context: dict = field(default_factory=dict)
     exclude_user_id: int | None = None
+    user_id: int | None = None
 
 
 @transaction.atomic
@@ -66,7 +67,7 @@ def notifications_send(*, messages: list[Message]) -> list[Notification]:
         (message, user)
         for message in messages
         for user in members.get(message.company_id, [])
-        if user.pk != message.exclude_user_id
+        if user.pk != message.exclude_user_id and message.user_id in (None, user.pk)
     ]
     if not recipients:
         return []

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
 from rfq import services
-from rfq.models import RFQ, Quotation, RFQAttachment
+from rfq.models import RFQ, Quotation, QuotationRevision, RFQAttachment
 
 
 class RFQAttachmentInline(admin.TabularInline):
@@ -20,6 +20,19 @@ class QuotationInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
     show_change_link = True
+
+
+class QuotationRevisionInline(admin.TabularInline):
+    """The seller's revisions, as sent: history, never edited."""
+
+    model = QuotationRevision
+    extra = 0
+    fields = ["number", "author", "created_at", "terms"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RFQ)
@@ -73,9 +86,11 @@ class QuotationAdmin(admin.ModelAdmin):
     list_select_related = ["rfq", "seller_company"]
     search_fields = ["rfq__product_name", "seller_company__legal_name"]
     raw_id_fields = ["rfq", "seller_company", "author"]
+    inlines = [QuotationRevisionInline]
     readonly_fields = [
         "state",
         "version",
+        "revision",
         "notified_state",
         "created_at",
         "updated_at",

@@ -215,6 +215,18 @@ class QuotationDetailApi(APIView):
         return Response(s.QuotationSerializer(quotation).data)
 
 
+class QuotationRevisionsApi(APIView):
+    @extend_schema(
+        summary="A quotation's revisions, oldest first, each with what it changed",
+        responses={200: s.QuotationRevisionSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, quotation_id: int):
+        history = selectors.quotation_revisions_for_user(
+            user=request.user, quotation_id=quotation_id
+        )
+        return Response(s.QuotationRevisionSerializer(history, many=True).data)
+
+
 def _decision_api(service, summary: str, response_serializer):
     class QuotationDecisionApi(APIView):
         @extend_schema(
@@ -264,6 +276,11 @@ urlpatterns = [
     path("rfqs/<int:rfq_id>/quotations/", RFQQuotationsApi.as_view(), name="api-rfq-quotations"),
     path("quotations/", QuotationListApi.as_view(), name="api-quotations"),
     path("quotations/<int:quotation_id>/", QuotationDetailApi.as_view(), name="api-quotation"),
+    path(
+        "quotations/<int:quotation_id>/revisions/",
+        QuotationRevisionsApi.as_view(),
+        name="api-quotation-revisions",
+    ),
     path(
         "quotations/<int:quotation_id>/shortlist/",
         QuotationShortlistApi.as_view(),

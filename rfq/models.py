@@ -166,6 +166,9 @@ class Quotation(models.Model):
         _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
     )
     version = models.PositiveIntegerField(default=1)
+    # The number of the seller's latest revision (QuotationRevision): 1 as submitted, then +1 per
+    # revise. The version also moves with the buyer's decisions; this counts the seller's terms.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     # The state the seller was last told about by e-mail: the claim that keeps the
     # notification task idempotent.
     notified_state = models.CharField(max_length=12, blank=True, editable=False)
@@ -208,3 +211,42 @@ class Quotation(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE_STATES
+
+
+# The terms a seller quotes and revises (rfq.services checks them) ...
+QUOTATION_FIELDS = (
+    "unit_price",
+    "currency",
+    "moq",
+    "lead_time_days",
+    "incoterm",
+    "valid_until",
+    "message",
+)
+# ... and what a revision keeps of them, in the order a diff lists them.
+QUOTATION_TERMS = (*QUOTATION_FIELDS, "attachment_name")
+
+
+class QuotationRevision(models.Model):
+    """An immutable snapshot of a quotation's terms as the seller sent them: number 1 when it was
+    submitted, then one per revision (the number is the quotation's version it became)."""
+
+    quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # QUOTATION_TERMS as text: decimals as the database stores them, the date in ISO format.
+    terms = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quotation revision")
+        verbose_name_plural = _("quotation revisions")
+        ordering = ["quotation", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quotation", "number"], name="quotation_revision_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.quotation_id} revision {self.number}"

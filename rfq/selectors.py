@@ -7,7 +7,7 @@ quoting seller company, and staff; nobody else.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -29,10 +29,10 @@ from accounts.models import Side
 from catalog.models import Product
 from common.db import SubqueryCount
 from common.errors import NotFound
-from common.money import is_currency, quantize
+from common.money import is_currency, price_string, quantize
 from fx import selectors as fx_selectors
 from fx.selectors import FxRate, RateBook
-from rfq.models import RFQ, Quotation
+from rfq.models import QUOTATION_TERMS, RFQ, Quotation, QuotationRevision
 
 
 def _no_rows() -> Q:
@@ -244,6 +244,8 @@ class ComparisonRow:
     @property
     def ranked(self) -> bool:
         return self.rate is not None
+    # What the seller's latest revision changed (empty for a quotation never revised).
+    changes: list = field(default_factory=list)
 
 
 def quotation_total(quotation: Quotation, rfq: RFQ) -> Decimal:
@@ -323,7 +325,8 @@ def comparison_rows(
     rfq: RFQ, quotations, currency: str, rates: dict[str, FxRate]
 ) -> list[ComparisonRow]:
     """A comparison row per quotation: its total as quoted, and in the comparison currency
-    with the rate used, when one is known."""
+    with the rate used, when one is known; with what the latest revision changed (one more
+    query, only when a quotation on the page was revised)."""
     rows = []
     for q in quotations:
         total = quotation_total(q, rfq)
@@ -338,7 +341,80 @@ def comparison_rows(
                 converted_total=rate.convert(total) if rate else None,
             )
         )
+    revised = [row.quotation.pk for row in rows if row.quotation.revision > 1]
+    if revised:
+        latest = latest_revision_changes(quotation_ids=revised)
+        for row in rows:
+            row.changes = latest.get(row.quotation.pk, [])
     return rows
+
+
+# --- Quotation revisions ----------------------------------------------------------------------
+
+
+def _term_labels() -> dict:
+    return {name: str(Quotation._meta.get_field(name).verbose_name) for name in QUOTATION_TERMS}
+
+
+def _shown(name: str, value, terms: dict) -> str:
+    if value in (None, ""):
+        return ""
+    if name == "unit_price":
+        return price_string(Decimal(value), terms.get("currency", "")) or ""
+    if name == "moq":
+        return f"{Decimal(value).normalize():f}"
+    return str(value)
+
+
+def quotation_revision_changes(before: dict, after: dict) -> list[dict]:
+    """What changed from one revision's terms to the next, in the order of QUOTATION_TERMS:
+    ``field``, ``label``, ``before``, ``after`` (as text: prices in the price format)."""
+    labels = _term_labels()
+    changes = []
+    for name in QUOTATION_TERMS:
+        old, new = _shown(name, before.get(name), before), _shown(name, after.get(name), after)
+        if old != new:
+            changes.append({"field": name, "label": labels[name], "before": old, "after": new})
+    return changes
+
+
+def latest_revision_changes(*, quotation_ids: list[int]) -> dict[int, list[dict]]:
+    """For each quotation, what its latest revision changed against the one before; one query."""
+    pairs: dict[int, dict[int, dict]] = {}
+    for quotation_id, number, terms in QuotationRevision.objects.filter(
+        quotation_id__in=quotation_ids, number__gte=F("quotation__revision") - 1
+    ).values_list("quotation_id", "number", "terms"):
+        pairs.setdefault(quotation_id, {})[number] = terms
+    result = {}
+    for quotation_id, by_number in pairs.items():
+        if len(by_number) == 2:
+            before, after = (by_number[n] for n in sorted(by_number))
+            result[quotation_id] = quotation_revision_changes(before, after)
+    return result
+
+
+def quotation_revisions_for_user(*, user, quotation_id: int) -> list[dict]:
+    """A quotation's revisions, oldest first, each with what it changed against the one before
+    (the buyer and the quoting seller; others NotFound). Two queries."""
+    quotation = quotation_get_for_user(user=user, quotation_id=quotation_id)
+    history = []
+    previous = None
+    for revision in QuotationRevision.objects.filter(quotation=quotation).order_by("number"):
+        history.append(
+            {
+                "number": revision.number,
+                "created_at": revision.created_at,
+                "terms": {
+                    name: _shown(name, revision.terms.get(name), revision.terms)
+                    for name in QUOTATION_TERMS
+                },
+                "changes": []
+                if previous is None
+                else quotation_revision_changes(previous.terms, revision.terms),
+            }
+        )
+        previous = revision
+    return history
 
 
 def quotations_on_rfq(

@@ -191,6 +191,7 @@ class QuotationSerializer(serializers.ModelSerializer):
             "attachment_url",
             "state",
             "version",
+            "revision",
             "created_at",
             "updated_at",
             "decided_at",
@@ -203,6 +204,22 @@ class QuotationSerializer(serializers.ModelSerializer):
         return reverse("rfq:quotation_attachment", args=[quotation.pk])
 
 
+class RevisionChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="unit_price, currency, moq, lead_time_days, ...")
+    label = serializers.CharField()
+    before = serializers.CharField(help_text="As text; empty when there was none.")
+    after = serializers.CharField(help_text="As text; empty when there is none.")
+
+
+class QuotationRevisionSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="1 as submitted, then one per revision.")
+    created_at = serializers.DateTimeField()
+    terms = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    changes = RevisionChangeSerializer(
+        many=True, help_text="Against the revision before; empty for revision 1."
+    )
+
+
 class ComparisonRowSerializer(QuotationSerializer):
     total = serializers.SerializerMethodField()
     comparison_currency = serializers.SerializerMethodField()
@@ -210,6 +227,7 @@ class ComparisonRowSerializer(QuotationSerializer):
     rate = serializers.SerializerMethodField()
     ranked = serializers.SerializerMethodField()
     moq_above_quantity = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
 
     class Meta(QuotationSerializer.Meta):
         fields = [
@@ -220,6 +238,7 @@ class ComparisonRowSerializer(QuotationSerializer):
             "rate",
             "ranked",
             "moq_above_quantity",
+            "changes",
         ]
 
     def _row(self, quotation):
@@ -235,6 +254,11 @@ class ComparisonRowSerializer(QuotationSerializer):
         """The currency the comparison ranks and totals in (``?currency=``, default the
         buyer company's)."""
         return self._row(quotation).currency
+
+    @extend_schema_field(RevisionChangeSerializer(many=True))
+    def get_changes(self, quotation):
+        """What the latest revision changed against the one before (empty if never revised)."""
+        return self._row(quotation).changes
 
     @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
     def get_total_converted(self, quotation):

@@ -15,6 +15,7 @@ got there first, and nothing changes. E-mails to sellers are queued on commit.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -35,12 +36,20 @@ from common.errors import (
 )
 from common.fields import clean_fields
 from common.files import attachment_content_type, original_name
-from common.money import format_money
+from common.money import format_money, price_string
 from inquiries.models import Negotiation
 from notifications.models import Kind
+from notifications.services import Message, notifications_send
 from orders.services import order_create_from_quotation
 from rfq import selectors
-from rfq.models import RFQ, Quotation, RFQAttachment
+from rfq.models import (
+    QUOTATION_FIELDS,
+    QUOTATION_TERMS,
+    RFQ,
+    Quotation,
+    QuotationRevision,
+    RFQAttachment,
+)
 
 RFQ_FIELDS = (
     "product_name",
@@ -54,15 +63,6 @@ RFQ_FIELDS = (
     "required_by",
     "quotation_deadline",
     "audience",
-)
-QUOTATION_FIELDS = (
-    "unit_price",
-    "currency",
-    "moq",
-    "lead_time_days",
-    "incoterm",
-    "valid_until",
-    "message",
 )
 MAX_RFQ_ATTACHMENTS = 5
 MAX_INVITED_SELLERS = 50
@@ -203,7 +203,43 @@ def rfq_create(
             content_type=content_type,
             size=upload.size,
         )
+    _tell_sellers_of_new_rfq(rfq, invited=invited)
     return rfq
+
+
+def _tell_sellers_of_new_rfq(rfq: RFQ, *, invited: list[int]) -> None:
+    """The sellers who may quote are told (kind ``rfq_new``): the invited ones, or for a public
+    RFQ every seller with an active product in its category (rfq.selectors.rfq_visibility).
+    Two queries for the recipients, three for the notifications, however many sellers."""
+    if rfq.audience == RFQ.Audience.INVITED:
+        company_ids = sorted(set(invited))
+    else:
+        company_ids = list(
+            Company.objects.filter(
+                side=Side.SELLER,
+                products__category_id=rfq.category_id,
+                products__active=True,
+            )
+            .distinct()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    if not company_ids:
+        return
+    title = _("New request for quotation: %(product)s") % {"product": rfq.product_name}
+    body = _("%(quantity)s %(unit)s to %(country)s; quotations until %(deadline)s.") % {
+        "quantity": f"{rfq.quantity.normalize():f}",
+        "unit": rfq.get_unit_display(),
+        "country": rfq.destination_country.name,
+        "deadline": timezone.localtime(rfq.quotation_deadline).strftime("%Y-%m-%d %H:%M"),
+    }
+    url = reverse("rfq:detail", args=[rfq.pk])
+    notifications_send(
+        messages=[
+            Message(company_id=pk, kind=Kind.RFQ_NEW, title=title, body=body, url=url)
+            for pk in company_ids
+        ]
+    )
 
 
 def _buyer_rfq(*, actor: User, rfq_id: int) -> RFQ:
@@ -296,7 +332,61 @@ def quotation_submit(
             _("Your company has already quoted on this RFQ: revise that quotation instead."),
             details={"quotation_id": existing.pk if existing else None},
         )
+    revision = _revision_record(quotation, actor=actor)
+    _tell_buyer(quotation, rfq=rfq, revision=revision, previous=None)
     return quotation
+
+
+def _revision_record(quotation: Quotation, *, actor: User) -> QuotationRevision:
+    """Snapshots the quotation's terms as its revision ``quotation.revision`` (immutable)."""
+    terms = {name: getattr(quotation, name) for name in QUOTATION_TERMS}
+    # Canonical text, so that "2.95" and "2.9500" are one price.
+    terms.update(
+        unit_price=price_string(Decimal(quotation.unit_price), quotation.currency),
+        moq=f"{Decimal(quotation.moq).normalize():f}",
+        valid_until=str(quotation.valid_until),
+    )
+    return QuotationRevision.objects.create(
+        quotation=quotation, number=quotation.revision, author=actor, terms=terms
+    )
+
+
+def _tell_buyer(
+    quotation: Quotation,
+    *,
+    rfq: RFQ,
+    revision: QuotationRevision,
+    previous: QuotationRevision | None,
+) -> None:
+    """The RFQ's buyer company is told of a new quotation, or of a revision and what changed
+    (kind ``rfq_quotation_received``)."""
+    values = {"seller": quotation.seller_company.legal_name, "product": rfq.product_name}
+    if previous is None:
+        title = _("New quotation from %(seller)s on %(product)s") % values
+        body = _("%(price)s per unit, %(incoterm)s, lead time %(days)s days.") % {
+            "price": format_money(quotation.unit_price, quotation.currency),
+            "incoterm": quotation.incoterm,
+            "days": quotation.lead_time_days,
+        }
+    else:
+        title = _("%(seller)s revised its quotation on %(product)s") % values
+        changes = selectors.quotation_revision_changes(previous.terms, revision.terms)
+        body = "\n".join(
+            _("%(field)s: %(before)s → %(after)s")
+            % {"field": c["label"], "before": c["before"] or "—", "after": c["after"] or "—"}
+            for c in changes
+        )
+    notifications_send(
+        messages=[
+            Message(
+                company_id=rfq.buyer_company_id,
+                kind=Kind.RFQ_QUOTATION_RECEIVED,
+                title=title,
+                body=body,
+                url=reverse("rfq:detail", args=[rfq.pk]) + "#quotations",
+            )
+        ]
+    )
 
 
 def _quotation_conflict(quotation_id: int, *, version: int, allowed: tuple) -> Exception:
@@ -346,7 +436,7 @@ def quotation_revise(
         version=version,
         rfq__state=RFQ.State.OPEN,
         rfq__quotation_deadline__gt=now,
-    ).update(**cleaned, updated_at=now, version=F("version") + 1)
+    ).update(**cleaned, updated_at=now, version=F("version") + 1, revision=F("revision") + 1)
     if not changed:
         raise _quotation_conflict(quotation.pk, version=version, allowed=(Q_STATE.SUBMITTED,))
     quotation.refresh_from_db()
@@ -355,6 +445,11 @@ def quotation_revise(
         quotation.attachment = attachment
         quotation.attachment_name = original_name(attachment)
         quotation.save(update_fields=["attachment", "attachment_name", "attachment_type"])
+    revision = _revision_record(quotation, actor=actor)
+    previous = QuotationRevision.objects.filter(
+        quotation=quotation, number=quotation.revision - 1
+    ).first()
+    _tell_buyer(quotation, rfq=quotation.rfq, revision=revision, previous=previous)
     return quotation
 
 
@@ -533,8 +628,6 @@ def quotation_notify_outcome(*, quotation_id: int) -> bool:
     current state is claimed first (``notified_state``), so a redelivered task tells nobody
     twice. Returns whether the sellers were told.
     """
-    from notifications.services import Message, notifications_send
-
     with transaction.atomic():
         quotation = (
             Quotation.objects.select_related("rfq__buyer_company", "seller_company")

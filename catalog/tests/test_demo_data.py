@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Company, FreightRate, Side, User
 from catalog.models import Category, PriceTier, Product
+from chat.models import QuickReply
 from payments.models import BankAccountChange
 from payments.selectors import bank_details_at
 
@@ -31,7 +32,7 @@ def load(*args) -> str:
 
 
 def row_counts() -> dict[str, int]:
-    models = (Category, Company, User, Product, PriceTier)
+    models = (Category, Company, User, Product, PriceTier, QuickReply)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -192,3 +193,10 @@ def test_demo_sellers_have_bank_details_on_record_a_sales_contact_and_freight_ra
         assert BankAccountChange.objects.filter(company=company).count() == 1
         assert company.sales_contact_name and company.sales_contact_email
         assert FreightRate.objects.filter(seller=company).exists()
+
+
+def test_each_demo_seller_has_quick_replies():
+    load()
+
+    for company in Company.objects.filter(side="seller"):
+        assert QuickReply.objects.filter(company=company).count() >= 2

