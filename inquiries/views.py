@@ -271,6 +271,7 @@ def render_workspace(
     errors: dict | None = None,
     stale: dict | None = None,
     cancel_errors: dict | None = None,
+    attachment_errors: dict | None = None,
     status: int = 200,
 ):
     """The three-pane workspace: counterpart and inquiry, the letter of intent, the chat."""
@@ -298,6 +299,7 @@ def render_workspace(
         "can_draft": side == Side.SELLER and inquiry is not None and order is None,
         "stale": stale,
         "cancel_errors": cancel_errors or {},
+        "attachment_errors": attachment_errors or {},
     }
     if order is not None:
         context.update(_order_context(order, side, edit=edit, values=values, errors=errors or {}))
@@ -353,4 +355,6 @@ def _order_context(order, side, *, edit: bool, values, errors) -> dict:
         "changes_since": my_last.terms_version if changes else None,
         "changes_since_internal": my_last.version if changes else None,
         "agreed": bool(order.agreed_digest),
+        "attachments": order.current_attachments(),
+        "can_attach": can_modify,
     }
