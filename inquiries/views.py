@@ -114,7 +114,10 @@ def _render_rows(rows: list[dict], *, is_seller: bool) -> None:
     keys = [fragments.content_key("inbox-row", *_row_inputs(row, is_seller)) for row in rows]
     stored = cache.get_many(keys)
     missing = [row for row, key in zip(rows, keys, strict=True) if key not in stored]
-    prefetch_related_objects([row["order"] for row in missing if row["order"]], "lines")
+    orders = [row["order"] for row in missing if row["order"]]
+    prefetch_related_objects(orders, "lines")
+    # The terms of orders with attachments name them (issue 14): one query for all such rows.
+    prefetch_related_objects([order for order in orders if order.attachment_count], "attachments")
     rendered = {}
     for row, key in zip(rows, keys, strict=True):
         if key not in stored:
