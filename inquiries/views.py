@@ -135,7 +135,10 @@ def _render_rows(rows: list[dict], *, is_seller: bool, request) -> None:
     ]
     stored = cache.get_many(keys)
     missing = [row for row, key in zip(rows, keys, strict=True) if key not in stored]
-    prefetch_related_objects([row["order"] for row in missing if row["order"]], "lines")
+    orders = [row["order"] for row in missing if row["order"]]
+    prefetch_related_objects(orders, "lines")
+    # The terms of orders with attachments name them (issue 14): one query for all such rows.
+    prefetch_related_objects([order for order in orders if order.attachment_count], "attachments")
     rendered = {}
     for row, key in zip(rows, keys, strict=True):
         if key not in stored:
@@ -314,6 +317,7 @@ def render_workspace(
     errors: dict | None = None,
     stale: dict | None = None,
     cancel_errors: dict | None = None,
+    attachment_errors: dict | None = None,
     status: int = 200,
 ):
     """The three-pane workspace: counterpart and inquiry, the letter of intent, the chat."""
@@ -341,6 +345,7 @@ def render_workspace(
         "can_draft": side == Side.SELLER and inquiry is not None and order is None,
         "stale": stale,
         "cancel_errors": cancel_errors or {},
+        "attachment_errors": attachment_errors or {},
     }
     if order is not None:
         context.update(_order_context(order, side, edit=edit, values=values, errors=errors or {}))
@@ -398,4 +403,6 @@ def _order_context(order, side, *, edit: bool, values, errors) -> dict:
         "agreed": bool(order.agreed_digest),
         "offer_validity_days": order.negotiation.seller_company.offer_validity_days,
         "valid_until_value": (values or {}).get("valid_until", ""),
+        "attachments": order.current_attachments(),
+        "can_attach": can_modify,
     }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from orders.models import Amendment, Order, OrderEvent, OrderLine, Revision
+from orders.models import Amendment, Order, OrderAttachment, OrderEvent, OrderLine, Revision
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -39,6 +39,20 @@ class RevisionInline(ReadOnlyInline):
     raw_id_fields = ("author",)
 
 
+class OrderAttachmentInline(ReadOnlyInline):
+    model = OrderAttachment
+    fields = (
+        "name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_side",
+        "added_version",
+        "removed_version",
+        "created_at",
+    )
+
+
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
     fields = ("created_at", "type", "actor", "actor_side", "version", "status", "data")
@@ -74,7 +88,7 @@ class OrderAdmin(admin.ModelAdmin):
     )
     list_select_related = ("negotiation__buyer_company", "negotiation__seller_company")
     date_hierarchy = "created_at"
-    inlines = (OrderLineInline, RevisionInline, OrderEventInline)
+    inlines = (OrderLineInline, OrderAttachmentInline, RevisionInline, OrderEventInline)
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Order._meta.fields]
@@ -142,3 +156,15 @@ class AmendmentAdmin(ImmutableAdmin):
     search_fields = ("=order__id", "digest", "previous_digest")
     list_select_related = ("order", "proposed_by")
     raw_id_fields = ("order", "proposed_by", "decided_by")
+
+
+@admin.register(OrderAttachment)
+class OrderAttachmentAdmin(ImmutableAdmin):
+    """Attachments change only through the parties (orders/attachments.py): they are terms."""
+
+    list_display = ("order", "name", "content_type", "size", "uploaded_side", "created_at")
+    list_filter = ("content_type", "uploaded_side", "created_at")
+    search_fields = ("=order__id", "sha256", "name")
+    list_select_related = ("order",)
+    raw_id_fields = ("order", "uploaded_by", "removed_by")
+    exclude = ("file",)  # served to the parties only, by orders.views.order_attachment_file

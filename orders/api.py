@@ -288,3 +288,5 @@ urlpatterns = [
 
 # Issue 13 point 6: amendments by consent (orders/api_amendments.py).
 urlpatterns += [path("", include("orders.api_amendments"))]
+# Issue 14 point 3: attachments that are part of the terms (orders/api_attachments.py).
+urlpatterns += [path("", include("orders.api_attachments"))]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -482,6 +483,9 @@ def change_rows(changes: list[dict], *, currency: str = "") -> list[dict]:
                 }
             )
             continue
+        if change["module"] == "attachments":
+            rows.append(_attachment_row(change))
+            continue
         module = MODULE_TITLES.get(change["module"], _("Totals"))
         text = order_terms.label(change["field"])
         if change.get("line"):
@@ -496,6 +500,21 @@ def change_rows(changes: list[dict], *, currency: str = "") -> list[dict]:
             }
         )
     return rows
+
+
+def _attachment_row(change: dict) -> dict:
+    """An attachment added or removed (issue 14 point 3): its name, size and short SHA-256."""
+    item = change["after"] or change["before"]
+    summary = (
+        f"{item['name']} ({filesizeformat(item.get('size') or 0)}, SHA-256 {item['sha256'][:12]}…)"
+    )
+    return {
+        "module": _("Attachments"),
+        "label": _("attachment “%(name)s”") % {"name": item["name"]},
+        "change": change["change"],
+        "before": summary if change["change"] == "removed" else "",
+        "after": summary if change["change"] == "added" else "",
+    }
 
 
 def _line_summary(line: dict) -> str:

@@ -5,13 +5,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.models import Company, Side
 from catalog.models import Product, Unit
+from common.files import PrivateUploadTo, private_storage
 from common.validators import validate_currency
 from fx.models import Source as RateSource
 from inquiries.models import Negotiation
@@ -195,6 +196,9 @@ class Order(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(max_length=1000, blank=True, editable=False)
+    # How many attachments are part of the terms now (issue 14 point 3), kept by
+    # orders.attachments in the order's conditional UPDATE: orders without any never query them.
+    attachment_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     # Issue 14 point 2: the current unilateral confirmation may be confirmed as is until
     # ``valid_until`` (None outside seller_confirmed / buyer_confirmed). The sweep claims the
@@ -282,6 +286,14 @@ class Order(models.Model):
             OrderStatus.AWAITING_PAYMENT: Side.BUYER,
         }.get(self.status)
 
+    def current_attachments(self) -> list["OrderAttachment"]:
+        """The attachments that are part of the terms now, oldest first (no query without any;
+        one, or none when prefetched, with some)."""
+        if not self.attachment_count:
+            return []
+        prefetch_related_objects([self], "attachments")
+        return [a for a in self.attachments.all() if a.removed_at is None]
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
@@ -329,6 +341,61 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OrderAttachment(models.Model):
+    """A document attached to the letter of intent (specification sheet, artwork, proforma
+    invoice): part of the terms, by name and SHA-256 (orders.terms.canonical).
+
+    Never deleted: a removed attachment keeps its row and file (``removed_at``), because the
+    revisions and seals that named it still do.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(
+        upload_to=PrivateUploadTo("orders/{order_id}", "content_type", "name"),
+        storage=private_storage,
+        max_length=300,
+    )
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_side = models.CharField(max_length=6, choices=Side.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The order version the upload made; the version its removal made, if removed.
+    added_version = models.PositiveIntegerField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "created_at", "pk"]
+        constraints = [
+            # The same content is attached at most once at a time.
+            models.UniqueConstraint(
+                fields=["order", "sha256"],
+                condition=Q(removed_at__isnull=True),
+                name="order_attachment_current_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.name}"
+
+    def as_terms(self) -> dict:
+        """The attachment as the terms name it (orders.terms.ATTACHMENT_FIELDS)."""
+        return {
+            "name": self.name,
+            "sha256": self.sha256,
+            "size": self.size,
+            "content_type": self.content_type,
+        }
 
 
 class Revision(models.Model):

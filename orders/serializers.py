@@ -6,6 +6,7 @@ API documents exactly what orders.terms.clean enforces; the services check every
 
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,7 +16,7 @@ from common.serializers import MONEY_SCHEMA, IdField, MoneyField, VersionField
 from orders import selectors
 from orders import terms as order_terms
 from orders.agreed_rates import agreed_rates_for_order
-from orders.models import Order, OrderEvent, OrderLine, OrderStatus, Revision
+from orders.models import Order, OrderAttachment, OrderEvent, OrderLine, OrderStatus, Revision
 
 
 class OrderFilterSerializer(serializers.Serializer):
@@ -306,6 +307,42 @@ class AgreedRateSerializer(serializers.Serializer):
         return money_string(row.total_converted, row.currency)
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A document attached to the terms (issue 14 point 3); ``sha256`` is what the canonical
+    terms and the seal name."""
+
+    url = serializers.SerializerMethodField(help_text="Download (parties only).")
+
+    class Meta:
+        model = OrderAttachment
+        fields = (
+            "id",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_side",
+            "created_at",
+            "url",
+        )
+
+    def get_url(self, attachment) -> str:
+        return reverse(
+            "api-order-attachment-file",
+            kwargs={"order_id": attachment.order_id, "attachment_id": attachment.pk},
+        )
+
+
+class AttachmentUploadSerializer(VersionInputSerializer):
+    file = serializers.FileField(
+        allow_empty_file=False, help_text="A PDF or an image (PNG, JPEG, GIF, WebP)."
+    )
+
+
+class AttachmentRemoveQuerySerializer(VersionInputSerializer):
+    pass
+
+
 class OrderSerializer(serializers.ModelSerializer):
     """An order with its terms in canonical form and completion; the revisions and the
     timeline are linked (count and URL of their paginated lists), not embedded."""
@@ -322,6 +359,7 @@ class OrderSerializer(serializers.ModelSerializer):
     agreed_rates = serializers.SerializerMethodField()
     revisions = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
     terms_version = serializers.IntegerField(read_only=True, help_text=TERMS_VERSION_HELP)
     valid_until = serializers.DateTimeField(
@@ -365,6 +403,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "updated_at",
             "revisions",
             "timeline",
+            "attachments",
         )
 
     def get_fields(self):
@@ -409,6 +448,10 @@ class OrderSerializer(serializers.ModelSerializer):
     @extend_schema_field(CompletionSerializer)
     def get_completion(self, order) -> dict:
         return order_terms.completion(self._terms(order)).as_dict()
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, order) -> list:
+        return AttachmentSerializer(order.current_attachments(), many=True).data
 
     @extend_schema_field(HistoryLinkSerializer)
     def get_revisions(self, order) -> dict:
@@ -457,6 +500,7 @@ CACHED_FIELDS = (
     "cancel_reason",
     "created_at",
     "updated_at",
+    "attachments",
 )
 
 

@@ -55,6 +55,8 @@ MODULE_FIELDS = {
 ORDER_FIELDS = tuple(name for names in MODULE_FIELDS.values() for name in names)
 LINE_FIELDS = ("product_id", "name", "specification", "quantity", "unit", "unit_price")
 TOTALS_FIELDS = ("currency", "goods_total", "shipping_fee", "total")
+# An attachment as the terms name it (issue 14 point 3); the sealed contract reads name, sha256.
+ATTACHMENT_FIELDS = ("name", "sha256", "size", "content_type")
 REQUIRED_LINE_FIELDS = ("name", "quantity", "unit", "unit_price")
 MAX_LINES = 50
 
@@ -175,6 +177,9 @@ def clean(data: dict) -> dict:
     if any(line_errors):
         errors["lines"] = line_errors
     cleaned["lines"] = lines
+    # Attachments are not typed in: they come from the order (from_order) or a document
+    # (from_document) and only orders.attachments changes them (apply_values keeps them).
+    cleaned["attachments"] = _attachment_items(data.get("attachments"))
     if not balance_counts_days(cleaned):
         # The day count belongs to "N days after shipment / delivery" only.
         cleaned["balance_due_days"] = None
@@ -183,6 +188,12 @@ def clean(data: dict) -> dict:
     if errors:
         raise ValidationFailed(errors)
     return cleaned
+
+
+def _attachment_items(attachments) -> list[dict]:
+    """Attachments in their canonical order: by name, then content (SHA-256)."""
+    items = [{name: item.get(name) for name in ATTACHMENT_FIELDS} for item in attachments or []]
+    return sorted(items, key=lambda item: (item["name"], item["sha256"]))
 
 
 def _total_errors(terms: dict) -> dict:
@@ -391,6 +402,11 @@ def canonical(terms: dict) -> dict:
         # Added with issue 13: left out when unused, so that the documents (and digests) of
         # orders sealed before it stay the same.
         del document["payment"]["balance_due_days"]
+    attachments = _attachment_items(terms.get("attachments"))
+    if attachments:
+        # Added with issue 14: present only when there are attachments, so that the documents
+        # (and digests) of orders sealed without any stay the same.
+        document["attachments"] = attachments
     t = totals(terms)
     document["totals"] = {
         "currency": currency,
@@ -463,6 +479,7 @@ def diff(before: dict, after: dict) -> list[dict]:
     for key, line in before_lines.items():
         if key not in after_lines:
             changes.append(_line_change("removed", key, line["name"], line, None))
+    changes += _attachment_changes(before.get("attachments", []), after.get("attachments", []))
     for module in (*MODULE_FIELDS, "totals"):
         # In field order, not the documents' key order: PostgreSQL's jsonb reorders keys.
         for name in MODULE_FIELDS.get(module, TOTALS_FIELDS):
@@ -480,6 +497,31 @@ def diff(before: dict, after: dict) -> list[dict]:
     return changes
 
 
+def _attachment_changes(before: list[dict], after: list[dict]) -> list[dict]:
+    """Attachments added and removed, matched by name and content: a renamed file is one
+    removed and one added."""
+
+    def key(item):
+        return (item["name"], item["sha256"])
+
+    old, new = {key(a): a for a in before}, {key(a): a for a in after}
+    return [
+        {
+            "module": "attachments",
+            "field": "attachment",
+            "change": change,
+            "line": item["name"],
+            "before": item if change == "removed" else None,
+            "after": item if change == "added" else None,
+        }
+        for change, items in (
+            ("added", new.keys() - old.keys()),
+            ("removed", old.keys() - new.keys()),
+        )
+        for item in (new.get(k) or old.get(k) for k in sorted(items))
+    ]
+
+
 def _line_change(change: str, key: str, name: str, before, after) -> dict:
     return {
         "module": "product",
@@ -495,7 +537,7 @@ def _line_change(change: str, key: str, name: str, before, after) -> dict:
 def apply_values(current: dict, values: dict) -> tuple[dict, list[dict]]:
     """The terms once ``values`` (fields left out keep theirs) are applied to ``current``, and
     the changes they make. Raises ValidationFailed like ``clean``."""
-    typed = clean({**current, **values})
+    typed = clean({**current, **values, "attachments": current.get("attachments")})
     return typed, diff(canonical(current), canonical(typed))
 
 
@@ -506,7 +548,8 @@ def changed_field_labels(changes: list[dict]) -> list[str]:
         if change["module"] == "totals" or change["field"] == "line_total":
             continue
         name = change["field"]
-        text = label(name) if change["change"] == "changed" else f"{change['change']} line"
+        noun = "attachment" if change["module"] == "attachments" else "line"
+        text = label(name) if change["change"] == "changed" else f"{change['change']} {noun}"
         if text not in seen:
             seen.append(text)
     return seen
@@ -520,6 +563,7 @@ def from_order(order) -> dict:
         {"key": str(line.key), **{name: getattr(line, name) for name in LINE_FIELDS}}
         for line in order.lines.all()
     ]
+    terms["attachments"] = [attachment.as_terms() for attachment in order.current_attachments()]
     return terms
 
 
@@ -534,4 +578,5 @@ def from_document(document: dict) -> dict:
         {"key": line["key"], **{name: line.get(name) for name in LINE_FIELDS}}
         for line in document["product"]["lines"]
     ]
+    values["attachments"] = document.get("attachments", [])
     return values

@@ -19,6 +19,18 @@ urlpatterns = [
     ),
     path("<int:order_id>/completion/", views.order_completion, name="completion"),
     path("<int:order_id>/history/", views.order_history, name="history"),
+    # Issue 14 point 3: attachments that are part of the terms.
+    path("<int:order_id>/attachments/", views.order_attachment_add, name="attachment_add"),
+    path(
+        "<int:order_id>/attachments/<int:attachment_id>/",
+        views.order_attachment_file,
+        name="attachment_file",
+    ),
+    path(
+        "<int:order_id>/attachments/<int:attachment_id>/remove/",
+        views.order_attachment_remove,
+        name="attachment_remove",
+    ),
     # Issue 13 point 6: amendments by consent.
     path("<int:order_id>/amend/", amendment_views.amendment_new, name="amendment_new"),
     path(

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Side
 from catalog.models import Product
 from common.errors import InvalidTransition, NotAllowed, NotFound, StaleVersion, ValidationFailed
+from common.files import private_file_response
 from inquiries.views import workspace_for_order
-from orders import forms, selectors, services
+from orders import attachments, forms, selectors, services
 from orders import terms as order_terms
 from orders.agreed_rates import agreed_rates_for_order
 
@@ -347,5 +348,71 @@ def order_view(request, order_id: int):
             "seal_ok": selectors.order_seal_check(order),
             "agreed_rates": agreed_rates_for_order(order),
             "events": list(order.events.all()),
+            "attachments": order.current_attachments(),
         },
+    )
+
+
+# --- Attachments that are part of the terms (issue 14 point 3) ----------------------------
+
+
+@login_required
+@require_POST
+def order_attachment_add(request, order_id: int):
+    """Attaches a file to the letter of intent: a change of the terms (orders.attachments)."""
+    order = _order_or_404(request.user, order_id)
+    version = _version(request)
+    try:
+        attachment = attachments.order_attachment_add(
+            order_id=order.pk, actor=request.user, version=version, file=request.FILES.get("file")
+        )
+    except StaleVersion as exc:
+        return workspace_for_order(
+            request, order, stale=_stale(request.user, order, version, exc), status=409
+        )
+    except ValidationFailed as exc:
+        return workspace_for_order(request, order, attachment_errors=exc.errors, status=400)
+    except (NotAllowed, InvalidTransition) as exc:
+        messages.error(request, exc.message)
+        return redirect(_workspace_url(order))
+    messages.success(request, _("Attached “%(name)s”.") % {"name": attachment.name}, LOI)
+    return redirect(_workspace_url(order, "loi-attachments"))
+
+
+@login_required
+@require_POST
+def order_attachment_remove(request, order_id: int, attachment_id: int):
+    """Takes an attachment out of the letter of intent: a change of the terms."""
+    order = _order_or_404(request.user, order_id)
+    version = _version(request)
+    try:
+        attachments.order_attachment_remove(
+            order_id=order.pk, attachment_id=attachment_id, actor=request.user, version=version
+        )
+    except NotFound:
+        raise Http404 from None
+    except StaleVersion as exc:
+        return workspace_for_order(
+            request, order, stale=_stale(request.user, order, version, exc), status=409
+        )
+    except ValidationFailed as exc:
+        return workspace_for_order(request, order, attachment_errors=exc.errors, status=400)
+    except (NotAllowed, InvalidTransition) as exc:
+        messages.error(request, exc.message)
+        return redirect(_workspace_url(order))
+    messages.success(request, _("Attachment removed."), LOI)
+    return redirect(_workspace_url(order, "loi-attachments"))
+
+
+@login_required
+def order_attachment_file(request, order_id: int, attachment_id: int):
+    """Serves an attachment to the parties (and staff); anyone else: 404."""
+    try:
+        attachment = attachments.attachment_get_for_user(
+            user=request.user, order_id=order_id, attachment_id=attachment_id
+        )
+    except NotFound:
+        raise Http404 from None
+    return private_file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type
     )

@@ -244,6 +244,7 @@ class ComparisonRow:
     @property
     def ranked(self) -> bool:
         return self.rate is not None
+
     # What the seller's latest revision changed (empty for a quotation never revised).
     changes: list = field(default_factory=list)
 

@@ -367,3 +367,24 @@ def test_the_other_sides_inbox_row_names_its_own_counterpart(client, buyer, sell
     assert buyer.company.legal_name in seller_row
     assert seller.company.legal_name in buyer_row
     assert seller.company.legal_name not in seller_row
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_rows_of_orders_with_attachments_read_them_in_one_query(
+    client, buyer, seller, product, django_assert_num_queries, n
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orders.attachments import order_attachment_add
+
+    for index in range(n):
+        order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+        pdf = SimpleUploadedFile(f"spec{index}.pdf", b"%PDF-1.4 spec " + str(index).encode())
+        order_attachment_add(order_id=order.pk, actor=seller, version=order.version, file=pdf)
+    client.force_login(seller)
+    client.get(INBOX)
+    cache.clear()
+
+    # the eight of an inbox whose rows are not cached, plus the attachments of all rows
+    with django_assert_num_queries(9):
+        client.get(INBOX)

@@ -77,3 +77,23 @@ def test_staff_see_amendments_read_only(client, staff, agreed_order, seller):
     assert post.status_code == 403
     amendment.refresh_from_db()
     assert amendment.state == "open"
+
+
+def test_staff_see_an_attachment_read_only(client, staff, buyer, seller):
+    from chat.tests.factories import pdf_upload
+    from orders.attachments import order_attachment_add
+
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    attachment = order_attachment_add(
+        order_id=order.pk, actor=buyer, version=order.version, file=pdf_upload()
+    )
+    client.force_login(staff)
+
+    listing = client.get("/admin/orders/orderattachment/").content.decode()
+    detail = client.get(f"/admin/orders/orderattachment/{attachment.pk}/change/")
+    order_page = client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+
+    assert "spec.pdf" in listing
+    assert detail.status_code == 200
+    assert 'name="sha256"' not in detail.content.decode()  # shown, not editable
+    assert attachment.sha256 in order_page
