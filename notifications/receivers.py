@@ -2,13 +2,15 @@
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Side
+from common.i18n import later, lazy_format
 from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders.models import Order, OrderEvent
+from orders.terms import labels_translated
 
 # event type -> (kind, title); the other side of the actor is told.
 ORDER_EVENTS = {
@@ -73,9 +75,11 @@ def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
                 Message(
                     company_id=negotiation.seller_company_id,
                     kind=Kind.NEW_INQUIRY,
-                    title=_("New inquiry: %(subject)s") % {"subject": instance.subject},
-                    body=_("From %(buyer)s.")
-                    % {"buyer": str(negotiation.buyer_company).rstrip().removesuffix(".")},
+                    title=lazy_format(_("New inquiry: %(subject)s"), {"subject": instance.subject}),
+                    body=lazy_format(
+                        _("From %(buyer)s."),
+                        {"buyer": str(negotiation.buyer_company).rstrip().removesuffix(".")},
+                    ),
                     url=reverse("inquiries:workspace", args=[negotiation.pk]),
                 )
             ]
@@ -100,7 +104,7 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
         Side.SELLER: negotiation.seller_company_id,
     }
     if overdue:
-        title = _("The payment for %(number)s is overdue") % {"number": order.number}
+        title = lazy_format(_("The payment for %(number)s is overdue"), {"number": order.number})
         messages = [
             Message(
                 company_id=company_id,
@@ -120,23 +124,24 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
         told = list(companies.values())
     else:
         told = [companies[Side.SELLER if event.actor_side == Side.BUYER else Side.BUYER]]
-    changed = ", ".join(event.data.get("changed", []))
+    labels = event.data.get("changed") or []
+    changed = later(labels_translated, labels) if labels else ""
     body = ""
     if event.type == OrderEvent.Type.MODIFIED and changed:
-        body = _("Changed: %(fields)s.") % {"fields": changed}
+        body = lazy_format(_("Changed: %(fields)s."), {"fields": changed})
     elif event.type in AMENDMENT_CHANGES and changed:
-        body = _("Changes: %(fields)s. Reason: %(reason)s") % {
-            "fields": changed,
-            "reason": event.data.get("reason", ""),
-        }
+        body = lazy_format(
+            _("Changes: %(fields)s. Reason: %(reason)s"),
+            {"fields": changed, "reason": event.data.get("reason", "")},
+        )
     elif event.type == OrderEvent.Type.CANCELLED:
-        body = _("Reason: %(reason)s") % {"reason": event.data.get("reason", "")}
+        body = lazy_format(_("Reason: %(reason)s"), {"reason": event.data.get("reason", "")})
     elif event.type in (OrderEvent.Type.SHIPPED, OrderEvent.Type.RECEIVED):
         url += "#shipments"
         body = shipment_body(event)
     values = {
         "number": order.number,
-        "side": str(Side(event.actor_side).label).lower() if event.actor_side else "",
+        "side": later(_side_name, event.actor_side),
         "shipment": event.data.get("shipment", ""),
     }
     notifications_send(
@@ -144,7 +149,7 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
             Message(
                 company_id=company_id,
                 kind=kind,
-                title=title % values,
+                title=lazy_format(title, values),
                 body=body,
                 url=url,
                 order_id=order.pk,
@@ -154,13 +159,18 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
     )
 
 
-def shipment_body(event: OrderEvent) -> str:
+def _side_name(side: str) -> str:
+    return str(Side(side).label).lower() if side else ""
+
+
+def shipment_body(event: OrderEvent):
+    """The notification's text for a shipment event (lazy: each reader's language)."""
     data = event.data
     if event.type == OrderEvent.Type.RECEIVED:
         if data.get("deemed"):
             return _("Deemed received: the buyer did not confirm its receipt in time.")
         return _("The buyer confirmed its receipt.")
-    return _("Shipped on %(date)s by %(carrier)s; the order page has the tracking details.") % {
-        "date": data.get("ship_date", ""),
-        "carrier": data.get("carrier", ""),
-    }
+    return lazy_format(
+        _("Shipped on %(date)s by %(carrier)s; the order page has the tracking details."),
+        {"date": data.get("ship_date", ""), "carrier": data.get("carrier", "")},
+    )
