@@ -1,3 +1,4 @@
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 
 from accounts.middleware import activate_user_language
@@ -12,3 +13,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if result is not None:
             activate_user_language(request._request, result[0])
         return result
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The OpenAPI schema's security scheme for it: knox's, unchanged."""
+
+    target_class = "accounts.authentication.TokenAuthentication"
