@@ -24,9 +24,15 @@ RUN pip install -r requirements.txt
 
 COPY . .
 
-# Hashed, compressed static files are baked into the image; the key only satisfies the
-# settings' production switch and is never used at run time.
-RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
+# The translations are compiled in the image (gettext's msgfmt only for this step), hashed,
+# compressed static files are baked in; the key only satisfies the settings' production switch
+# and is never used at run time.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && SECRET_KEY=compilemessages-only-not-a-secret python manage.py compilemessages \
+        --ignore var --ignore staticfiles \
+    && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
+    && SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app portal \
     && mkdir -p /app/var /app/media /app/private \
     && chown -R portal: /app/var /app/media /app/private

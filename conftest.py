@@ -75,6 +75,24 @@ def _clear_cache():
 
 
 @pytest.fixture
+def test_catalogues(settings, tmp_path):
+    """Our strings translated from the small test catalogue (common/tests/locale), compiled
+    into a temporary folder that replaces LOCALE_PATHS for the test."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    source = Path(__file__).parent / "common" / "tests" / "locale"
+    for po in source.glob("*/LC_MESSAGES/django.po"):
+        target = tmp_path / "locale" / po.relative_to(source).with_suffix(".mo")
+        target.parent.mkdir(parents=True)
+        with po.open("rb") as infile, target.open("wb") as outfile:
+            write_mo(outfile, read_po(infile))
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+
+
+@pytest.fixture
 def seller_company(db):
     return SellerCompanyFactory(legal_name="Ningbo Bright Housewares Co", country="CN")
 

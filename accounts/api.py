@@ -3,7 +3,9 @@ seller company's sales contact and freight rates."""
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -115,7 +117,15 @@ class MeSerializer(serializers.ModelSerializer):
             "is_staff",
             "side",
             "company",
+            "language",
         )
+
+
+class MePatchSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        help_text="Your language for pages, e-mails, notifications and this API's messages.",
+    )
 
 
 class MeApi(APIView):
@@ -123,6 +133,18 @@ class MeApi(APIView):
     def get(self, request):
         user = User.objects.select_related("company").get(pk=request.user.pk)
         return Response(MeSerializer(user).data)
+
+    @extend_schema(
+        summary="Change your preferred language",
+        request=MePatchSerializer,
+        responses={200: MeSerializer, 400: OpenApiResponse(description="Field errors")},
+    )
+    def patch(self, request):
+        values = _body(request)
+        services.user_language_set(user=request.user, language=values.get("language"))
+        # Answered in the new language from here on.
+        translation.activate(request.user.language)
+        return self.get(request)
 
 
 SELLERS_ONLY = OpenApiResponse(ErrorSerializer, description="Only sellers keep these.")

@@ -1,6 +1,26 @@
-from django.utils import timezone
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
 
 from accounts import services
+from common.i18n import user_language
+
+
+def activate_user_language(request, user) -> None:
+    """The signed-in user's preferred language for the rest of the request."""
+    translation.activate(user_language(user))
+    request.LANGUAGE_CODE = translation.get_language()
+
+
+class UserLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (the language cookie, then Accept-Language), except that a
+    signed-in user's preferred language wins. API token users are authenticated later, by
+    DRF: accounts.authentication.TokenAuthentication activates theirs."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            activate_user_language(request, user)
 
 
 class LastActiveMiddleware:

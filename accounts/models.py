@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -171,6 +172,11 @@ class User(AbstractUser):
     # Part of every session's auth hash: bumping it ends all the user's sessions at once
     # ("log out everywhere"), as a password change does, on any session backend.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Pages, e-mails and notifications reach the user in this language (common.i18n); new
+    # users get their browser's Accept-Language at sign-up.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = _("user")

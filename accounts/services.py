@@ -17,6 +17,7 @@ from accounts.models import Company, FreightRate, Side, User
 from accounts.signals import password_changed
 from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
 from common.fields import clean_fields
+from common.i18n import supported_language
 from common.ratelimit import client_address, window_count, window_hit, window_reset
 
 LAST_ACTIVE_RESOLUTION = datetime.timedelta(minutes=5)
@@ -93,6 +94,8 @@ def company_signup(*, company_data: dict, user_data: dict) -> User:
 
     user = User(**{name: user_data.get(name) or "" for name in USER_SIGNUP_FIELDS})
     user.email = User.objects.normalize_email(user.email)
+    # The browser's language (Accept-Language) until the user picks another.
+    user.language = supported_language(user_data.get("language"))
     password = user_data.get("password") or ""
     try:
         user.full_clean(exclude=["company", "password"])
@@ -122,6 +125,17 @@ def company_signup(*, company_data: dict, user_data: dict) -> User:
     user.set_password(password)
     user.save()
     return user
+
+
+def user_language_set(*, user: User, language: str) -> str:
+    """The user's preferred language for pages, e-mails and notifications; one of LANGUAGES
+    (a field error otherwise, nothing changed)."""
+    if not isinstance(language, str) or language not in dict(settings.LANGUAGES):
+        raise ValidationFailed({"language": [_("Choose one of the languages offered.")]})
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+    return language
 
 
 @transaction.atomic

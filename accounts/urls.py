@@ -37,6 +37,7 @@ urlpatterns = [
         views.freight_rate_delete,
         name="freight_rate_delete",
     ),
+    path("language/", views.language_set, name="language_set"),
     path("security/", views.security, name="security"),
     path("security/tokens/<str:token_key>/revoke/", views.token_revoke, name="token_revoke"),
     path("security/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -7,6 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,7 +17,9 @@ from accounts.forms import (
     CompanyProfileForm,
     CompanySignupForm,
     FreightRateForm,
+    LanguageForm,
     LoginForm,
+    PasswordResetForm,
     SellerProfileForm,
     UserSignupForm,
     add_service_errors,
@@ -43,7 +47,11 @@ def signup(request):
     if request.method == "POST" and company_form.is_valid() and user_form.is_valid():
         try:
             user = services.company_signup(
-                company_data=company_form.cleaned_data, user_data=user_form.user_data()
+                company_data=company_form.cleaned_data,
+                user_data={
+                    **user_form.user_data(),
+                    "language": get_language_from_request(request),
+                },
             )
         except ValidationFailed as exc:
             add_service_errors(exc.errors, [company_form, user_form])
@@ -89,6 +97,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "registration/password_reset_form.html"
     subject_template_name = "emails/password_reset.subject.txt"
     email_template_name = "emails/password_reset.txt"
@@ -201,7 +210,34 @@ def freight_rate_delete(request, rate_id: int):
 def security(request):
     """The user's API tokens, each revocable, and "log out everywhere"."""
     tokens = selectors.api_tokens_for_user(request.user)
-    return render(request, "accounts/security.html", {"tokens": tokens})
+    form = LanguageForm(initial={"language": request.user.language, "next": request.path})
+    return render(request, "accounts/security.html", {"tokens": tokens, "language_form": form})
+
+
+@require_POST
+def language_set(request):
+    """The language switcher (navigation, profile): works signed out (a cookie) and signed in
+    (the user's preference too, for pages, e-mails and notifications); no JavaScript needed."""
+    form = LanguageForm(request.POST)
+    next_url = _safe_next(request) or reverse("home")
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages offered."))
+        return redirect(next_url)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 @login_required

@@ -14,8 +14,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from chat import selectors, services
-from chat.serializers import message_data
+from chat.serializers import frame_for, message_data
 from common.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
+from common.i18n import in_language_of, user_language
 from common.realtime import PooledDatabaseConsumer, db_to_async, session_ended, user_group
 from inquiries.selectors import negotiation_side
 
@@ -30,14 +31,16 @@ def _page_after(user, negotiation_id: int, after_id: int) -> list[dict]:
     messages = selectors.messages_after(
         user=user, negotiation_id=negotiation_id, after_id=after_id, limit=settings.CHAT_REPLAY_MAX
     )
-    return [message_data(message) for message in messages]
+    with in_language_of(user):
+        return [message_data(message) for message in messages]
 
 
 def _latest_page(user, negotiation_id: int) -> list[dict]:
     messages = selectors.messages_before(
         user=user, negotiation_id=negotiation_id, before_id=None, limit=settings.CHAT_REPLAY_LATEST
     )
-    return [message_data(message) for message in messages]
+    with in_language_of(user):
+        return [message_data(message) for message in messages]
 
 
 def _state(negotiation_id: int, side: str | None) -> dict:
@@ -269,7 +272,7 @@ class ChatConsumer(PooledDatabaseConsumer, AsyncJsonWebsocketConsumer):
     # Group handlers: forward only.
 
     async def chat_message(self, event):
-        frame = event["frames"].get(self.side or "staff")
+        frame = frame_for(event["frames"], self.side or "staff", user_language(self.user))
         if self.ready and frame is not None and event["id"] > self.replayed_up_to:
             await self.send(text_data=frame)
 

@@ -60,6 +60,10 @@ class Message(models.Model):
     # and read receipts compare sides, which stay right if the sender later changes company.
     side = models.CharField(max_length=6, blank=True)
     body = models.TextField(_("message"), max_length=BODY_MAX_LENGTH, blank=True)
+    # System messages: the kind of event and its data, rendered in each reader's language
+    # (chat.system_messages); ``body`` then holds the English sentence, the fallback.
+    system_kind = models.CharField(max_length=40, blank=True, default="")
+    system_data = models.JSONField(default=dict, blank=True)
     client_id = models.CharField(max_length=64, blank=True)
     attachment = models.FileField(
         upload_to=attachment_path, storage=private_storage, blank=True, max_length=300

@@ -2,11 +2,14 @@
 
 import json
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from rest_framework import serializers
 
 from chat.models import BODY_MAX_LENGTH, Message, QuickReply
 from chat.selectors import PAGE_MAX
+from chat.system_messages import message_text
 from common.serializers import MAX_ID
 
 
@@ -39,7 +42,7 @@ def message_data(message: Message, side: str | None = None) -> dict:
         "kind": message.kind,
         "side": message.side or None,
         "sender": ({"id": sender.pk, "name": sender.display_name} if sender is not None else None),
-        "body": message.body,
+        "body": message_text(message),
         "client_id": message.client_id or None,
         "created_at": message.created_at.isoformat(),
         "attachment": None,
@@ -65,12 +68,26 @@ def message_frames(message: Message) -> dict[str, str]:
     """The ``message`` frame as each audience reads it, JSON-encoded once for all sockets.
 
     Keys: ``buyer`` and ``seller`` (only the sides that may see it), ``staff`` (every message).
+    A system message with a kind is rendered in every language: keys ``<audience>:<language>``
+    (``frame_for`` picks a socket's); no query either way.
     """
-    frames = {"staff": json.dumps({"type": "message", "message": message_data(message)})}
-    for side in ("buyer", "seller"):
-        if message.audience in ("", side):
-            frames[side] = json.dumps({"type": "message", "message": message_data(message, side)})
+    audiences = ["staff"] + [side for side in ("buyer", "seller") if message.audience in ("", side)]
+    frames = {}
+    for audience in audiences:
+        side = None if audience == "staff" else audience
+        frames[audience] = json.dumps({"type": "message", "message": message_data(message, side)})
+        if message.system_kind:
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    frames[f"{audience}:{language}"] = json.dumps(
+                        {"type": "message", "message": message_data(message, side)}
+                    )
     return frames
+
+
+def frame_for(frames: dict[str, str], audience: str, language: str) -> str | None:
+    """The frame a socket of this audience (side or staff) and reader's language forwards."""
+    return frames.get(f"{audience}:{language}") or frames.get(audience)
 
 
 class _SenderSerializer(serializers.Serializer):

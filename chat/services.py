@@ -15,7 +15,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts.models import Side
-from chat import selectors
+from chat import selectors, system_messages
 from chat.models import BODY_MAX_LENGTH, Conversation, Message, Presence, ReadMarker
 from common.errors import NotAllowed, RateLimited, ValidationFailed
 from common.files import attachment_content_type
@@ -280,21 +280,31 @@ def _store(*, negotiation_id, actor, body, client_id, attachment, content_type) 
 def system_message_post(
     *,
     negotiation_id: int,
-    text: str,
+    text: str = "",
     order_id: int,
     version: int,
     event_id: int | None = None,
     audience: str = "",
+    kind: str = "",
+    data: dict | None = None,
 ) -> Message:
     """A message from the portal (no sender) about an order event, linking to the version.
 
     Stored once per order event when ``event_id`` is given. ``audience`` names the only side
-    that sees it (the seller's draft is the seller's business); "" for both.
+    that sees it (the seller's draft is the seller's business); "" for both. With ``kind``
+    (registered in chat.system_messages) and its ``data``, each reader sees the sentence in
+    their own language; ``text`` is the fallback, the English sentence when left out. A
+    ``text`` alone is shown as it is to everyone.
     """
+    data = data or {}
+    if kind and not text:
+        text = system_messages.render_english(kind, data)
     try:
         return _store_system(
             negotiation_id=negotiation_id,
             text=text,
+            kind=kind,
+            data=data,
             order_id=order_id,
             version=version,
             event_id=event_id,
@@ -308,7 +318,9 @@ def system_message_post(
 
 
 @transaction.atomic
-def _store_system(*, negotiation_id, text, order_id, version, event_id, audience) -> Message:
+def _store_system(
+    *, negotiation_id, text, kind, data, order_id, version, event_id, audience
+) -> Message:
     seq, buyer_seq, seller_seq = _allocate_for_system(negotiation_id, audience)
     message = Message.objects.create(
         negotiation_id=negotiation_id,
@@ -318,6 +330,8 @@ def _store_system(*, negotiation_id, text, order_id, version, event_id, audience
         audience=audience,
         kind=Message.Kind.SYSTEM,
         body=text[:BODY_MAX_LENGTH],
+        system_kind=kind,
+        system_data=data,
         order_id=order_id,
         order_version=version,
         order_event_id=event_id,

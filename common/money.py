@@ -7,6 +7,7 @@ from functools import cache
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 
@@ -96,7 +97,9 @@ def price_string(amount: Decimal | None, currency: str) -> str | None:
     return format(amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
 
 
-def format_money(amount: Decimal | None, currency: str, locale: str = "en") -> str:
+def format_money(amount: Decimal | None, currency: str, locale: str | None = None) -> str:
+    """The amount as the reader writes it: ``locale`` (a language code), by default the active
+    language (the reader's: pages, or the recipient's in common.i18n.in_language_of)."""
     if amount is None or not currency:
         return "—"
-    return format_currency(amount, currency, locale=locale.replace("-", "_"))
+    return format_currency(amount, currency, locale=to_locale(locale or get_language() or "en"))

@@ -5,13 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Side
+from common.i18n import later, lazy_format
 from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders.models import Order, OrderEvent
+from orders.terms import labels_translated
 
 # event type -> (kind, title); the other side of the actor is told. Agreement (both confirmed)
 # is told to both sides by contracts.services once its PDF exists, with the PDF attached.
@@ -81,9 +83,11 @@ def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
                 Message(
                     company_id=negotiation.seller_company_id,
                     kind=Kind.NEW_INQUIRY,
-                    title=_("New inquiry: %(subject)s") % {"subject": instance.subject},
-                    body=_("From %(buyer)s.")
-                    % {"buyer": str(negotiation.buyer_company).rstrip().removesuffix(".")},
+                    title=lazy_format(_("New inquiry: %(subject)s"), {"subject": instance.subject}),
+                    body=lazy_format(
+                        _("From %(buyer)s."),
+                        {"buyer": str(negotiation.buyer_company).rstrip().removesuffix(".")},
+                    ),
                     url=reverse("inquiries:workspace", args=[negotiation.pk]),
                 )
             ]
@@ -108,7 +112,7 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
         Side.SELLER: negotiation.seller_company_id,
     }
     if overdue:
-        title = _("The payment for %(number)s is overdue") % {"number": order.number}
+        title = lazy_format(_("The payment for %(number)s is overdue"), {"number": order.number})
         messages = [
             Message(
                 company_id=company_id,
@@ -128,17 +132,18 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
         told = list(companies.values())
     else:
         told = [companies[Side.SELLER if event.actor_side == Side.BUYER else Side.BUYER]]
-    changed = ", ".join(event.data.get("changed", []))
+    labels = event.data.get("changed") or []
+    changed = later(labels_translated, labels) if labels else ""
     body = ""
     if event.type == OrderEvent.Type.MODIFIED and changed:
-        body = _("Changed: %(fields)s.") % {"fields": changed}
+        body = lazy_format(_("Changed: %(fields)s."), {"fields": changed})
     elif event.type in AMENDMENT_CHANGES and changed:
-        body = _("Changes: %(fields)s. Reason: %(reason)s") % {
-            "fields": changed,
-            "reason": event.data.get("reason", ""),
-        }
+        body = lazy_format(
+            _("Changes: %(fields)s. Reason: %(reason)s"),
+            {"fields": changed, "reason": event.data.get("reason", "")},
+        )
     elif event.type == OrderEvent.Type.CANCELLED:
-        body = _("Reason: %(reason)s") % {"reason": event.data.get("reason", "")}
+        body = lazy_format(_("Reason: %(reason)s"), {"reason": event.data.get("reason", "")})
     elif event.type in (OrderEvent.Type.EXTENSION_REQUESTED, OrderEvent.Type.EXTENDED):
         url = _workspace_url(order)
         body = offer_body(event)
@@ -147,7 +152,7 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
         body = shipment_body(event)
     values = {
         "number": order.number,
-        "side": str(Side(event.actor_side).label).lower() if event.actor_side else "",
+        "side": later(_side_name, event.actor_side),
         "shipment": event.data.get("shipment", ""),
     }
     notifications_send(
@@ -155,7 +160,7 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
             Message(
                 company_id=company_id,
                 kind=kind,
-                title=title % values,
+                title=lazy_format(title, values),
                 body=body,
                 url=url,
                 order_id=order.pk,
@@ -165,16 +170,21 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
     )
 
 
-def shipment_body(event: OrderEvent) -> str:
+def _side_name(side: str) -> str:
+    return str(Side(side).label).lower() if side else ""
+
+
+def shipment_body(event: OrderEvent):
+    """The notification's text for a shipment event (lazy: each reader's language)."""
     data = event.data
     if event.type == OrderEvent.Type.RECEIVED:
         if data.get("deemed"):
             return _("Deemed received: the buyer did not confirm its receipt in time.")
         return _("The buyer confirmed its receipt.")
-    return _("Shipped on %(date)s by %(carrier)s; the order page has the tracking details.") % {
-        "date": data.get("ship_date", ""),
-        "carrier": data.get("carrier", ""),
-    }
+    return lazy_format(
+        _("Shipped on %(date)s by %(carrier)s; the order page has the tracking details."),
+        {"date": data.get("ship_date", ""), "carrier": data.get("carrier", "")},
+    )
 
 
 def _workspace_url(order: Order) -> str:
@@ -188,13 +198,10 @@ def _when(value) -> str:
 
 
 def offer_body(event: OrderEvent) -> str:
+    when = {"when": later(_when, event.data.get("valid_until"))}
     if event.type == OrderEvent.Type.EXTENDED:
-        return _("You can confirm it until %(when)s.") % {
-            "when": _when(event.data.get("valid_until"))
-        }
-    return _("It expired on %(when)s. Extend it with one click, or leave it.") % {
-        "when": _when(event.data.get("valid_until"))
-    }
+        return lazy_format(_("You can confirm it until %(when)s."), when)
+    return lazy_format(_("It expired on %(when)s. Extend it with one click, or leave it."), when)
 
 
 def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) -> None:
@@ -206,17 +213,22 @@ def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) 
         values = {
             "number": order.number,
             "sender": _sender(order),
-            "when": _when(order.valid_until),
+            "when": later(_when, order.valid_until),
         }
         messages.append(
             Message(
                 company_id=_company(order, order.waiting_for),
                 kind=Kind.OFFER_EXPIRING,
-                title=_("The %(sender)s's confirmation of %(number)s expires soon") % values,
-                body=_(
-                    "Confirm it before %(when)s: after that it can no longer be confirmed as is."
-                )
-                % values,
+                title=lazy_format(
+                    _("The %(sender)s's confirmation of %(number)s expires soon"), values
+                ),
+                body=lazy_format(
+                    _(
+                        "Confirm it before %(when)s: after that it can no longer be confirmed "
+                        "as is."
+                    ),
+                    values,
+                ),
                 url=_workspace_url(order),
                 order_id=order.pk,
             )
@@ -225,31 +237,35 @@ def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) 
         values = {
             "number": order.number,
             "sender": _sender(order),
-            "when": _when(order.valid_until),
+            "when": later(_when, order.valid_until),
         }
         waiting = order.waiting_for
         messages += [
             Message(
                 company_id=_company(order, waiting),
                 kind=Kind.OFFER_EXPIRED,
-                title=_("The %(sender)s's confirmation of %(number)s expired") % values,
-                body=_(
-                    "It was valid until %(when)s. Ask for an extension, or modify it to send "
-                    "your own confirmation."
-                )
-                % values,
+                title=lazy_format(_("The %(sender)s's confirmation of %(number)s expired"), values),
+                body=lazy_format(
+                    _(
+                        "It was valid until %(when)s. Ask for an extension, or modify it to send "
+                        "your own confirmation."
+                    ),
+                    values,
+                ),
                 url=_workspace_url(order),
                 order_id=order.pk,
             ),
             Message(
                 company_id=_company(order, Side.SELLER if waiting == Side.BUYER else Side.BUYER),
                 kind=Kind.OFFER_EXPIRED,
-                title=_("Your confirmation of %(number)s expired") % values,
-                body=_(
-                    "It was valid until %(when)s and can no longer be confirmed as is: extend "
-                    "it with one click."
-                )
-                % values,
+                title=lazy_format(_("Your confirmation of %(number)s expired"), values),
+                body=lazy_format(
+                    _(
+                        "It was valid until %(when)s and can no longer be confirmed as is: extend "
+                        "it with one click."
+                    ),
+                    values,
+                ),
                 url=_workspace_url(order),
                 order_id=order.pk,
             ),

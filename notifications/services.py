@@ -14,6 +14,7 @@ from accounts.models import User
 from common.db import update_returning
 from common.errors import NotFound, ValidationFailed
 from common.files import private_storage
+from common.i18n import in_language_of, resolve, resolve_all
 from common.realtime import group_send
 from notifications.models import EmailState, Kind, Notification, NotificationPreference
 
@@ -36,7 +37,12 @@ def _push_on_commit(user_ids) -> None:
 
 @dataclass(frozen=True)
 class Message:
-    """A notification for every active member of a company, or for one of them (user_id)."""
+    """A notification for every active member of a company, or for one of them (user_id).
+
+    ``title``, ``body`` and the ``email_context`` values may be lazy texts (common.i18n
+    ``lazy_format``, ``later``, gettext_lazy): each member's copy is then written in that
+    member's language. Plain strings are stored as they are.
+    """
 
     company_id: int
     kind: str
@@ -61,7 +67,7 @@ def notifications_send(*, messages: list[Message]) -> list[Notification]:
     members: dict[int, list[User]] = {}
     for user in User.objects.filter(
         company_id__in={m.company_id for m in messages}, is_active=True
-    ).only("pk", "company_id", "email"):
+    ).only("pk", "company_id", "email", "language"):
         members.setdefault(user.company_id, []).append(user)
     recipients = [
         (message, user)
@@ -80,16 +86,19 @@ def notifications_send(*, messages: list[Message]) -> list[Notification]:
     notifications = []
     for message, user in recipients:
         email = bool(user.email) and (user.pk, message.kind) not in switched_off
+        with in_language_of(user):
+            title, body = str(resolve(message.title)), str(resolve(message.body))
+            email_context = resolve_all(message.email_context)
         notifications.append(
             Notification(
                 user=user,
                 kind=message.kind,
-                title=message.title[:200],
-                body=message.body,
+                title=title[:200],
+                body=body,
                 url=message.url,
                 order_id=message.order_id,
                 email_template=message.email_template,
-                email_context=message.email_context,
+                email_context=email_context,
                 email_state=EmailState.PENDING if email else EmailState.NONE,
                 email_lease_until=lease if email else None,
             )
@@ -134,7 +143,9 @@ def notification_email_deliver(*, notification_id: int) -> bool:
         return False
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     try:
-        _email(notification).send()
+        with in_language_of(notification.user):
+            email = _email(notification)
+        email.send()
     except Exception:
         given_up = notification.email_attempts >= settings.EMAIL_MAX_ATTEMPTS
         Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING).update(

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ValidationFailed
@@ -108,6 +110,13 @@ FIELD_LABELS = {
     "seller_contact_phone": _("seller contact phone"),
     "goods_total": _("goods total"),
     "total": _("total"),
+}
+
+
+LINE_CHANGES = {"added": gettext_lazy("added line"), "removed": gettext_lazy("removed line")}
+ATTACHMENT_CHANGES = {
+    "added": gettext_lazy("added attachment"),
+    "removed": gettext_lazy("removed attachment"),
 }
 
 
@@ -548,11 +557,18 @@ def changed_field_labels(changes: list[dict]) -> list[str]:
         if change["module"] == "totals" or change["field"] == "line_total":
             continue
         name = change["field"]
-        noun = "attachment" if change["module"] == "attachments" else "line"
-        text = label(name) if change["change"] == "changed" else f"{change['change']} {noun}"
+        # In English: stored with the event, translated by each reader (chat.system_messages).
+        with translation.override("en"):
+            changes = ATTACHMENT_CHANGES if change["module"] == "attachments" else LINE_CHANGES
+            text = label(name) if change["change"] == "changed" else str(changes[change["change"]])
         if text not in seen:
             seen.append(text)
     return seen
+
+
+def labels_translated(labels) -> str:
+    """Stored (English) labels of ``changed_field_labels`` in the active language, joined."""
+    return ", ".join(gettext(text) for text in labels or [])
 
 
 def from_order(order) -> dict:

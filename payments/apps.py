@@ -5,11 +5,21 @@ class PaymentsConfig(AppConfig):
     name = "payments"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy
+
+        from chat import system_messages
         from orders import signals
         from orders.services import agreement_check_register, order_event_recorded
         from payments import receivers, services
 
         agreement_check_register(services.agreement_check_bank_details)
+        system_messages.register(
+            services.CHAT_REMINDER,
+            gettext_lazy(
+                "Payment reminder: the %(instalment)s, %(amount)s, is due by %(deadline)s."
+            ),
+            values=services.chat_reminder_values,
+        )
 
         # Inside the orders' transactions: the schedule commits or rolls back with them.
         for signal, receiver in (

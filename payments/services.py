@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Side
 from chat.services import system_message_post
@@ -29,6 +30,7 @@ from common.errors import (
     RateLimited,
     ValidationFailed,
 )
+from common.i18n import later, lazy_format
 from common.money import (
     AmountError,
     format_money,
@@ -155,9 +157,11 @@ def _warn_buyers_of_bank_change(*, company_id: int, changed_at: datetime.datetim
         Message(
             company_id=order.negotiation.buyer_company_id,
             kind=Kind.BANK_DETAILS_CHANGED,
-            title=_("%(seller)s changed their bank details (order %(number)s)")
-            % {"seller": order.negotiation.seller_company, "number": order.number},
-            body=_(
+            title=lazy_format(
+                gettext_lazy("%(seller)s changed their bank details (order %(number)s)"),
+                {"seller": str(order.negotiation.seller_company), "number": order.number},
+            ),
+            body=gettext_lazy(
                 "Pay only to the bank details agreed with the order, shown on the payment page. "
                 "Before paying to any other account, confirm the change with the seller by phone."
             ),
@@ -568,18 +572,22 @@ def _decide(payment: Payment, *, actor, target: str, reason: str) -> Payment:
 def _notify_payment(payment: Payment, kind: str, *, to_side: str) -> None:
     order = payment.order
     negotiation = order.negotiation
-    amount = format_money(payment.amount, payment.currency)
+    amount = later(format_money, payment.amount, payment.currency)
     titles = {
-        Kind.PAYMENT_SUBMITTED: _("Payment of %(amount)s submitted for %(number)s"),
-        Kind.PAYMENT_RECEIVED: _("Payment of %(amount)s received for %(number)s"),
-        Kind.PAYMENT_REJECTED: _("Payment of %(amount)s rejected for %(number)s"),
+        Kind.PAYMENT_SUBMITTED: gettext_lazy("Payment of %(amount)s submitted for %(number)s"),
+        Kind.PAYMENT_RECEIVED: gettext_lazy("Payment of %(amount)s received for %(number)s"),
+        Kind.PAYMENT_REJECTED: gettext_lazy("Payment of %(amount)s rejected for %(number)s"),
     }
     body = ""
     if kind == Kind.PAYMENT_SUBMITTED:
-        body = _("Transfer reference: %(reference)s. Check your account, then mark it received.")
-        body %= {"reference": payment.reference}
+        body = lazy_format(
+            gettext_lazy(
+                "Transfer reference: %(reference)s. Check your account, then mark it received."
+            ),
+            {"reference": payment.reference},
+        )
     elif kind == Kind.PAYMENT_REJECTED:
-        body = _("Reason: %(reason)s") % {"reason": payment.reason}
+        body = lazy_format(gettext_lazy("Reason: %(reason)s"), {"reason": payment.reason})
     notifications_send(
         messages=[
             Message(
@@ -587,7 +595,7 @@ def _notify_payment(payment: Payment, kind: str, *, to_side: str) -> None:
                 if to_side == Side.SELLER
                 else negotiation.buyer_company_id,
                 kind=kind,
-                title=titles[kind] % {"amount": amount, "number": order.number},
+                title=lazy_format(titles[kind], {"amount": amount, "number": order.number}),
                 body=body,
                 url=reverse("payments:order", args=[order.pk]),
                 order_id=order.pk,
@@ -845,9 +853,10 @@ def reminder_deliver(*, reminder_id: int) -> bool:
         Reminder.objects.filter(pk=reminder_id).update(instalment=current)
     link = selectors.pay_url(order)
     # The pages' date format, so that the e-mail, the chat line and the page agree.
-    deadline = date_format(timezone.localtime(current.due_at), "DATE_FORMAT")
-    amount = format_money(current.outstanding, amounts.currency)
-    instalment = selectors.instalment_label(current)
+    # Lazy: each recipient reads them in their own language and date format.
+    deadline = later(date_format, timezone.localtime(current.due_at), "DATE_FORMAT")
+    amount = later(format_money, current.outstanding, amounts.currency)
+    instalment = later(selectors.instalment_label, current)
     values = {
         "amount": amount,
         "number": order.number,
@@ -859,9 +868,16 @@ def reminder_deliver(*, reminder_id: int) -> bool:
             Message(
                 company_id=order.negotiation.buyer_company_id,
                 kind=Kind.PAYMENT_REMINDER,
-                title=_("Payment reminder: %(instalment)s, %(amount)s, due for %(number)s")
-                % values,
-                body=_("Please pay the %(instalment)s, %(amount)s, by %(deadline)s.") % values,
+                title=lazy_format(
+                    gettext_lazy(
+                        "Payment reminder: %(instalment)s, %(amount)s, due for %(number)s"
+                    ),
+                    values,
+                ),
+                body=lazy_format(
+                    gettext_lazy("Please pay the %(instalment)s, %(amount)s, by %(deadline)s."),
+                    values,
+                ),
                 url=link,
                 order_id=order.pk,
                 email_template="payment_reminder",
@@ -870,26 +886,45 @@ def reminder_deliver(*, reminder_id: int) -> bool:
                     "seller": str(order.negotiation.seller_company),
                     "instalment": instalment,
                     "amount": amount,
-                    "outstanding": format_money(amounts.outstanding, amounts.currency),
+                    "outstanding": later(format_money, amounts.outstanding, amounts.currency),
                     "deadline": deadline,
                     "overdue": current.state == InstalmentState.OVERDUE,
                     "pay_url": link,
-                    "kind": reminder.get_kind_display(),
+                    "kind": later(reminder.get_kind_display),
                 },
             )
         ]
     )
-    _chat_reminder(order=order, values=values)
+    _chat_reminder(order=order, instalment=current, currency=amounts.currency)
     return True
 
 
-def _chat_reminder(*, order: Order, values: dict) -> None:
+CHAT_REMINDER = "payment_reminder"
+
+
+def chat_reminder_values(data: dict) -> dict:
+    """The instalment's words in the reader's language (chat.system_messages)."""
+    instalment = Instalment(**data["instalment"])
+    return {"instalment": selectors.instalment_label(instalment)}
+
+
+def _chat_reminder(*, order: Order, instalment: Instalment, currency: str) -> None:
     """A system message in the negotiation's chat (the chat posts order events itself;
-    reminders are not order events, so they are posted here)."""
+    reminders are not order events, so they are posted here); each reader reads it in their
+    language (registered as CHAT_REMINDER in payments.apps)."""
     system_message_post(
         negotiation_id=order.negotiation_id,
-        text=_("Payment reminder: the %(instalment)s, %(amount)s, is due by %(deadline)s.")
-        % values,
+        kind=CHAT_REMINDER,
+        data={
+            "instalment": {
+                "kind": instalment.kind,
+                "due_event": instalment.due_event,
+                "due_days": instalment.due_days,
+            },
+            "amount": str(instalment.outstanding),
+            "currency": currency,
+            "deadline": timezone.localtime(instalment.due_at).date().isoformat(),
+        },
         order_id=order.pk,
         version=order.version,
     )

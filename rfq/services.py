@@ -36,6 +36,7 @@ from common.errors import (
 )
 from common.fields import clean_fields
 from common.files import attachment_content_type, original_name
+from common.i18n import later, resolve_all
 from common.money import format_money, price_string
 from inquiries.models import Negotiation
 from notifications.models import Kind
@@ -649,13 +650,12 @@ def quotation_notify_outcome(*, quotation_id: int) -> bool:
             "product_name": rfq.product_name,
             "buyer_name": rfq.buyer_company.legal_name,
             "seller_name": quotation.seller_company.legal_name,
-            "price": format_money(quotation.unit_price, quotation.currency),
-            "unit": str(rfq.get_unit_display()),
+            "price": later(format_money, quotation.unit_price, quotation.currency),
+            "unit": later(rfq.get_unit_display),
             "incoterm": quotation.incoterm,
         }
-        title = " ".join(
-            render_to_string("emails/rfq_quotation_outcome.subject.txt", context).split()
-        )
+        # Lazy: each member's notification and e-mail in their own language.
+        title = later(_subject, "emails/rfq_quotation_outcome.subject.txt", context)
         notifications_send(
             messages=[
                 Message(
@@ -669,3 +669,7 @@ def quotation_notify_outcome(*, quotation_id: int) -> bool:
             ]
         )
         return True
+
+
+def _subject(template_name: str, context: dict) -> str:
+    return " ".join(render_to_string(template_name, resolve_all(context)).split())

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Creates .venv when it is missing and installs requirements-dev.txt (which includes
-# requirements.txt) only when the requirements files changed since the last install.
+# requirements.txt) only when the requirements files changed since the last install; then
+# compiles the translations (locale/<lang>/LC_MESSAGES/django.po -> .mo, never committed), which
+# needs GNU gettext's msgfmt (Debian: apt-get install -y gettext).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,3 +40,10 @@ if command -v dpkg >/dev/null 2>&1; then
         echo "bootstrap: contract PDFs need: apt-get install -y ${absent[*]}" >&2
     fi
 fi
+if ! command -v msgfmt >/dev/null 2>&1; then
+    echo "bootstrap: msgfmt is missing: install GNU gettext (Debian: apt-get install -y gettext)" >&2
+    exit 1
+fi
+# Only catalogues newer than their .mo are compiled again.
+.venv/bin/python manage.py compilemessages --verbosity 0 \
+    --ignore .venv --ignore var --ignore staticfiles --ignore node_modules

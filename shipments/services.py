@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Side
 from catalog.models import quantity_with_unit
 from common.db import claim_and_queue, update_returning
 from common.errors import InvalidTransition, NotAllowed, StaleVersion, ValidationFailed
 from common.files import attachment_content_type, original_name
+from common.i18n import later, lazy_format
 from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders import services as order_services
@@ -488,13 +490,17 @@ def receipt_notices_send(*, shipment_ids: list[int], now: datetime.datetime) -> 
             Message(
                 company_id=shipment.order.negotiation.buyer_company_id,
                 kind=Kind.SHIPMENT_RECEIPT_NOTICE,
-                title=_("Shipment %(sequence)s of %(number)s: confirm its receipt")
-                % {"sequence": shipment.sequence, "number": shipment.order.number},
-                body=_(
-                    "Unless you confirm its receipt before, the shipment is deemed received on "
-                    "%(day)s."
-                )
-                % {"day": date_format(shipment.deemed_receipt_on, "DATE_FORMAT")},
+                title=lazy_format(
+                    gettext_lazy("Shipment %(sequence)s of %(number)s: confirm its receipt"),
+                    {"sequence": shipment.sequence, "number": shipment.order.number},
+                ),
+                body=lazy_format(
+                    gettext_lazy(
+                        "Unless you confirm its receipt before, the shipment is deemed received "
+                        "on %(day)s."
+                    ),
+                    {"day": later(date_format, shipment.deemed_receipt_on, "DATE_FORMAT")},
+                ),
                 url=reverse("orders:view", args=[shipment.order_id]) + "#shipments",
                 order_id=shipment.order_id,
             )

@@ -446,6 +446,31 @@ async def test_a_system_message_for_the_seller_never_reaches_the_buyers_socket(
     assert (seen["message"]["body"], seen["message"]["seq"]) == ("Hello", 1)
 
 
+async def test_each_socket_gets_a_system_message_in_its_readers_language(
+    negotiation, buyer, seller, test_catalogues
+):
+    for user, language in ((buyer, "de"), (seller, "zh-hans")):
+        user.language = language
+        await sync_to_async(user.save)(update_fields=["language"])
+    buyer_socket, _ = await socket(buyer, negotiation.pk)
+    seller_socket, _ = await socket(seller, negotiation.pk)
+    await sync_to_async(services.system_message_post)(
+        negotiation_id=negotiation.pk,
+        kind="agreed",
+        data={"side": "buyer", "version": 3},
+        order_id=None,
+        version=3,
+    )
+    seen_by_buyer = await next_of(buyer_socket, "message")
+    seen_by_seller = await next_of(seller_socket, "message")
+    assert seen_by_buyer["message"]["body"] == (
+        "Beide Parteien haben Version 3 bestätigt: Zahlung ausstehend."
+    )
+    assert seen_by_seller["message"]["body"] == "双方已确认第 3 版：等待付款。"
+    _again, replayed = await socket(seller, negotiation.pk)
+    assert [message["body"] for message in replayed] == ["双方已确认第 3 版：等待付款。"]
+
+
 async def test_a_password_change_closes_the_users_sockets_with_the_reconnect_code(
     negotiation, buyer
 ):

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.tests.factories import BuyerCompanyFactory, BuyerFactory
 from inquiries.tests.factories import InquiryFactory
 from orders.models import OrderStatus
@@ -350,9 +351,12 @@ def test_inbox_rows_follow_a_language_switch(client, buyer, seller):
     client.force_login(seller)
     english = _row_of(client.get(INBOX).content.decode(), order)
 
-    german = _row_of(client.get(INBOX, HTTP_ACCEPT_LANGUAGE="de").content.decode(), order)
+    # A signed-in user's preferred language wins over the browser's Accept-Language.
+    User.objects.filter(pk=seller.pk).update(language="de")
+    german = _row_of(client.get(INBOX).content.decode(), order)
 
     assert german != english
+    User.objects.filter(pk=seller.pk).update(language="en")
     assert _row_of(client.get(INBOX).content.decode(), order) == english
 
 

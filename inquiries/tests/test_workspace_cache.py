@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
 from common import fragments
 from orders import services
 from orders.models import Order, OrderStatus
@@ -105,10 +106,13 @@ def test_a_language_switch_renders_the_terms_in_the_new_language(client, buyer, 
     client.force_login(seller)
     english = _terms(_page(client, order))
 
-    german = _terms(_page(client, order, headers={"HTTP_ACCEPT_LANGUAGE": "de"}))
+    # A signed-in user's preferred language wins over the browser's Accept-Language.
+    User.objects.filter(pk=seller.pk).update(language="de")
+    german = _terms(_page(client, order))
 
     assert german != english
     assert re.search(r"\d,\d\d", german)  # decimal comma
+    User.objects.filter(pk=seller.pk).update(language="en")
     assert _terms(_page(client, order)) == english
 
 
@@ -174,7 +178,8 @@ def test_the_chat_panes_strings_are_cached_per_language(client, buyer, seller):
     client.force_login(seller)
 
     english = _page(client, order)
-    _page(client, order, headers={"HTTP_ACCEPT_LANGUAGE": "de"})
+    User.objects.filter(pk=seller.pk).update(language="de")
+    _page(client, order)
 
     assert "data-chat-strings" in cache.get(make_template_fragment_key("chat_pane_strings", ["en"]))
     assert cache.get(make_template_fragment_key("chat_pane_strings", ["de"]))

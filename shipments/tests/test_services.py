@@ -1,7 +1,9 @@
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils.formats import date_format
 
 from chat.models import Message as ChatMessage
 from common.errors import InvalidTransition, NotAllowed, NotFound, StaleVersion, ValidationFailed
@@ -248,8 +250,10 @@ def test_a_shipment_posts_a_chat_line_and_notifies_the_buyer(
         ship(order, seller, "400")
 
     line = ChatMessage.objects.filter(negotiation=order.negotiation_id).latest("pk")
+    # The ship date in the reader's date format (English: "Nov. 30, 2026").
+    shipped_on = date_format(datetime.date.fromisoformat(days_ago(0)), "DATE_FORMAT")
     assert line.body == (
-        f"Seller shipped shipment 1 on {days_ago(0)}: 400 pieces Stainless steel water bottle "
+        f"Seller shipped shipment 1 on {shipped_on}: 400 pieces Stainless steel water bottle "
         "(Maersk, tracking MSKU1234567, B/L or AWB MAEU240011)."
     )
     notification = Notification.objects.get(kind=Kind.SHIPMENT_SENT)

@@ -3,6 +3,8 @@
 // - [data-print] buttons print the page.
 // - The main navigation collapses behind the Menu button on narrow screens. Without this
 //   script the button stays hidden and the links show, wrapped.
+// - The language switcher changes language as soon as a language is picked; without this
+//   script its button submits the form.
 // - A table that scrolls inside its own box (.table-wrap) becomes a focusable, named region,
 //   so that keyboard users can scroll it too.
 (function () {
@@ -55,6 +57,15 @@
       }
     });
     document.querySelectorAll("[data-nav-toggle]").forEach(setUp);
+    document.querySelectorAll("[data-language-switcher]").forEach(function (form) {
+      var go = form.querySelector("[data-language-go]");
+      if (go) {
+        go.classList.add("visually-hidden");
+      }
+      form.querySelector("select").addEventListener("change", function () {
+        form.submit();
+      });
+    });
     markScrollable();
     window.addEventListener("resize", markScrollable);
     document.body.addEventListener("htmx:afterSwap", markScrollable);
