@@ -126,7 +126,7 @@ class QuickReplyListApi(APIView):
         request=QuickReplyInputSerializer,
         responses={
             201: QuickReplySerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Field errors"),
+            400: OpenApiResponse(description="Field errors"),
             403: SELLERS_ONLY,
         },
     )
@@ -151,7 +151,7 @@ class QuickReplyDetailApi(APIView):
         request=QuickReplyInputSerializer(partial=True),
         responses={
             200: QuickReplySerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Field errors"),
+            400: OpenApiResponse(description="Field errors"),
             403: SELLERS_ONLY,
             404: NOT_YOURS,
         },

@@ -107,3 +107,19 @@ def test_a_sales_contact_email_is_documented_as_an_address_or_empty(schema):
 
     assert {"type": "string", "maxLength": 0} in email["anyOf"]
     assert {"type": "string", "format": "email", "maxLength": 254} in email["anyOf"]
+
+
+def test_no_operation_documents_its_field_errors_as_a_code_and_detail(schema):
+    wrong = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("responses", {})
+        .get("400", {})
+        .get("content", {})
+        .get("application/json", {})
+        .get("schema", {})
+        .get("$ref", "")
+        .endswith("/Error")
+    ]
+    assert wrong == []
