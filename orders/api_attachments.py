@@ -23,11 +23,11 @@ class AttachmentListUploadApi(APIView):
 
     @extend_schema(
         summary="The attachments that are part of the terms now",
-        responses={200: s.AttachmentSerializer(many=True), 404: NOT_FOUND},
+        responses={200: s.OrderAttachmentSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, order_id: int):
         current = attachments.attachments_for_user(user=request.user, order_id=order_id)
-        return Response(s.AttachmentSerializer(current, many=True).data)
+        return Response(s.OrderAttachmentSerializer(current, many=True).data)
 
     @extend_schema(
         summary="Attach a PDF or an image to the terms, based on a version",
@@ -35,11 +35,11 @@ class AttachmentListUploadApi(APIView):
         "otherwise the order must be complete and becomes your unilateral confirmation. The "
         "type is read from the content (a PDF or a PNG, JPEG, GIF or WebP image), at most "
         "`ATTACHMENT_MAX_BYTES`; the same content cannot be attached twice. Answers the order.",
-        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        request={"multipart/form-data": s.OrderAttachmentUploadSerializer},
         responses={**WRITE_RESPONSES, 201: s.OrderSerializer},
     )
     def post(self, request, order_id: int):
-        data = validated(s.AttachmentUploadSerializer, request)
+        data = validated(s.OrderAttachmentUploadSerializer, request)
         attachments.order_attachment_add(
             order_id=order_id, actor=request.user, version=data["version"], file=data["file"]
         )
@@ -51,11 +51,11 @@ class AttachmentDetailApi(APIView):
         summary="Take an attachment out of the terms, based on a version",
         description="A change of the terms, as a modify (see the upload). The file stays "
         "downloadable: earlier revisions name it. Answers the order.",
-        parameters=[s.AttachmentRemoveQuerySerializer],
+        parameters=[s.OrderAttachmentRemoveQuerySerializer],
         responses={**WRITE_RESPONSES, 404: NOT_FOUND},
     )
     def delete(self, request, order_id: int, attachment_id: int):
-        version = query_params(s.AttachmentRemoveQuerySerializer, request)["version"]
+        version = query_params(s.OrderAttachmentRemoveQuerySerializer, request)["version"]
         attachments.order_attachment_remove(
             order_id=order_id, attachment_id=attachment_id, actor=request.user, version=version
         )

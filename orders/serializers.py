@@ -307,7 +307,7 @@ class AgreedRateSerializer(serializers.Serializer):
         return money_string(row.total_converted, row.currency)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class OrderAttachmentSerializer(serializers.ModelSerializer):
     """A document attached to the terms (issue 14 point 3); ``sha256`` is what the canonical
     terms and the seal name."""
 
@@ -333,13 +333,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
         )
 
 
-class AttachmentUploadSerializer(VersionInputSerializer):
+class OrderAttachmentUploadSerializer(VersionInputSerializer):
     file = serializers.FileField(
         allow_empty_file=False, help_text="A PDF or an image (PNG, JPEG, GIF, WebP)."
     )
 
 
-class AttachmentRemoveQuerySerializer(VersionInputSerializer):
+class OrderAttachmentRemoveQuerySerializer(VersionInputSerializer):
     pass
 
 
@@ -449,9 +449,9 @@ class OrderSerializer(serializers.ModelSerializer):
     def get_completion(self, order) -> dict:
         return order_terms.completion(self._terms(order)).as_dict()
 
-    @extend_schema_field(AttachmentSerializer(many=True))
+    @extend_schema_field(OrderAttachmentSerializer(many=True))
     def get_attachments(self, order) -> list:
-        return AttachmentSerializer(order.current_attachments(), many=True).data
+        return OrderAttachmentSerializer(order.current_attachments(), many=True).data
 
     @extend_schema_field(HistoryLinkSerializer)
     def get_revisions(self, order) -> dict:

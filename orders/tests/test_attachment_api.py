@@ -154,3 +154,37 @@ def test_order_detail_with_attachments_reads_one_more_query(
     # user, order with its counts, lines, attachments (the same as without, plus one)
     with django_assert_num_queries(4):
         assert len(client.get(f"/api/v1/orders/{seller_confirmed.pk}/").json()["attachments"]) == 1
+
+
+def test_the_diff_api_shows_an_added_attachment(api_as, buyer, seller, seller_confirmed):
+    attachment = attachments.order_attachment_add(
+        order_id=seller_confirmed.pk,
+        actor=buyer,
+        version=seller_confirmed.version,
+        file=pdf_upload(),
+    )
+
+    body = (
+        api_as(seller)
+        .get(
+            f"/api/v1/orders/{seller_confirmed.pk}/diff/"
+            f"?from={seller_confirmed.version}&to={seller_confirmed.version + 1}"
+        )
+        .json()
+    )
+
+    assert body["changes"] == [
+        {
+            "module": "attachments",
+            "field": "attachment",
+            "change": "added",
+            "line": "spec.pdf",
+            "before": None,
+            "after": {
+                "name": "spec.pdf",
+                "sha256": attachment.sha256,
+                "size": attachment.size,
+                "content_type": "application/pdf",
+            },
+        }
+    ]
