@@ -77,6 +77,7 @@ def system_text(event) -> str:
         ),
         "amendment_rejected": _("%(side)s rejected the amendment: the agreed terms stay."),
         "amendment_withdrawn": _("%(side)s withdrew the amendment: the agreed terms stay."),
+        **_offer_texts(),
     }
     kind = event.type
     if kind == "created" and order.negotiation.origin == Negotiation.Origin.RFQ:
@@ -89,6 +90,21 @@ def system_text(event) -> str:
     if template is None:
         return event.get_type_display()
     return template % values
+
+
+def _offer_texts() -> dict:
+    # Issue 14 point 1: offers made in the chat (orders/offers.py); the card shows the terms.
+    return {
+        "offer_made": _("%(side)s made an offer: %(changed)s."),
+        "offer_accepted": _(
+            "%(side)s accepted the offer (%(changed)s): version %(version)s waits for %(other)s."
+        ),
+        "offer_declined": _("%(side)s declined the offer."),
+        "offer_withdrawn": _("%(side)s withdrew the offer."),
+        "offer_stale": _(
+            "%(side)s could not accept the offer: the order changed since it was made."
+        ),
+    }
 
 
 def shipment_values(data: dict) -> dict:

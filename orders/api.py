@@ -245,3 +245,5 @@ urlpatterns = [
 
 # Issue 13 point 6: amendments by consent (orders/api_amendments.py).
 urlpatterns += [path("", include("orders.api_amendments"))]
+# Issue 14 point 1: offers made in the chat (orders/api_offers.py).
+urlpatterns += [path("", include("orders.api_offers"))]
