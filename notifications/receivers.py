@@ -56,10 +56,20 @@ ORDER_EVENTS = {
         Kind.ORDER_MODIFIED,
         gettext_lazy("The %(side)s withdrew the amendment of %(number)s"),
     ),
+    # Issue 14 point 1: offers in the chat (an accepted offer is told as the modification).
+    OrderEvent.Type.OFFER_MADE: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s made an offer on %(number)s"),
+    ),
+    OrderEvent.Type.OFFER_DECLINED: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s declined your offer on %(number)s"),
+    ),
 }
 # Events the system makes (no acting side) that both sides are told of.
 SYSTEM_EVENTS = (OrderEvent.Type.RECEIVED,)
 AMENDMENT_CHANGES = (OrderEvent.Type.AMENDMENT_PROPOSED, OrderEvent.Type.AMENDMENT_ACCEPTED)
+OFFER_EVENTS = (OrderEvent.Type.OFFER_MADE, OrderEvent.Type.OFFER_DECLINED)
 
 
 def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
@@ -129,6 +139,9 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
             "fields": changed,
             "reason": event.data.get("reason", ""),
         }
+    elif event.type in OFFER_EVENTS:
+        url = reverse("inquiries:workspace", args=[negotiation.pk]) + "#pane-chat"
+        body = ", ".join(filter(None, [changed, event.data.get("reason", "")]))
     elif event.type == OrderEvent.Type.CANCELLED:
         body = _("Reason: %(reason)s") % {"reason": event.data.get("reason", "")}
     elif event.type in (OrderEvent.Type.SHIPPED, OrderEvent.Type.RECEIVED):
