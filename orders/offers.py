@@ -119,12 +119,10 @@ def _typed_subset(terms: dict, values: dict, keys: list[str]) -> dict:
     return subset
 
 
-def _lock(order: Order) -> None:
-    """Takes the order row's lock (offers queue behind modifications and each other) and
-    refuses if the order changed since it was read."""
-    current = Order.objects.select_for_update().values("version", "status").get(pk=order.pk)
-    if current["version"] != order.version:
-        raise services._stale(**current)
+def _lock(order: Order) -> dict:
+    """Takes the order row's lock: offer steps queue behind modifications and each other.
+    Returns the order's current version and status."""
+    return Order.objects.select_for_update().values("version", "status").get(pk=order.pk)
 
 
 @transaction.atomic
@@ -159,7 +157,9 @@ def offer_make(*, order_id: int, actor, version: int, values: dict, note: str = 
         raise ValidationFailed(
             {"non_field_errors": [_("Change at least one term to make an offer.")]}
         )
-    _lock(order)
+    current_row = _lock(order)
+    if current_row["version"] != version:
+        raise services._stale(**current_row)
     now = timezone.now()
     superseded = list(
         Offer.objects.filter(order=order, side=side, state=Offer.State.OPEN).values_list(
