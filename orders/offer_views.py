@@ -38,14 +38,19 @@ def _order_or_404(user, order_id: int):
 def values_from_post(data, order) -> tuple[dict, list[str]]:
     """The offer typed in the form: only the filled inputs, lines by key; and the keys of the
     offered lines in the offer's order (to place line errors)."""
-    values = {name: data[name].strip() for name in FORM_FIELDS if data.get(name, "").strip()}
+    # Prefixed: the letter of intent's own form on the same page has the plain names.
+    values = {
+        name: data[f"offer-{name}"].strip()
+        for name in FORM_FIELDS
+        if data.get(f"offer-{name}", "").strip()
+    }
     lines, keys = [], []
     for line in order.lines.all():
         key = str(line.key)
         offered = {
-            name: data[f"line-{key}-{name}"].strip()
+            name: data[f"offer-line-{key}-{name}"].strip()
             for name in offers.LINE_FIELDS
-            if data.get(f"line-{key}-{name}", "").strip()
+            if data.get(f"offer-line-{key}-{name}", "").strip()
         }
         if offered:
             lines.append({"key": key, **offered})
@@ -119,12 +124,12 @@ def offer_make(request, order_id: int):
     after success (the card arrives over the chat socket), with the errors by the fields."""
     order = _order_or_404(request.user, order_id)
     values, keys = values_from_post(request.POST, order)
-    note = request.POST.get("note", "")
+    note = request.POST.get("offer-note", "")
     try:
         offers.offer_make(
             order_id=order.pk,
             actor=request.user,
-            version=_int(request.POST.get("version")),
+            version=_int(request.POST.get("offer-version")),
             values=values,
             note=note,
         )

@@ -41,7 +41,7 @@ def test_the_chat_pane_offers_the_form_to_a_party(order, buyer):
     page = _client(buyer).get(f"/negotiations/{order.negotiation_id}/")
 
     assert b"Make an offer" in page.content
-    assert f'name="line-{_key(order)}-unit_price"'.encode() in page.content
+    assert f'name="offer-line-{_key(order)}-unit_price"'.encode() in page.content
 
 
 def test_no_offer_form_once_the_order_is_agreed(buyer, seller, product):
@@ -55,7 +55,11 @@ def test_no_offer_form_once_the_order_is_agreed(buyer, seller, product):
 def test_the_form_sends_only_the_filled_terms(order, seller):
     response = _client(seller).post(
         f"/orders/{order.pk}/offers/",
-        {"version": order.version, f"line-{_key(order)}-unit_price": "4.50", "packaging": ""},
+        {
+            "offer-version": order.version,
+            f"offer-line-{_key(order)}-unit_price": "4.50",
+            "offer-packaging": "",
+        },
     )
 
     assert response.status_code == 200
@@ -67,7 +71,11 @@ def test_the_form_sends_only_the_filled_terms(order, seller):
 def test_the_form_shows_errors_next_to_the_fields_and_sends_nothing(order, seller):
     response = _client(seller).post(
         f"/orders/{order.pk}/offers/",
-        {"version": order.version, f"line-{_key(order)}-unit_price": "-1", "incoterm": "XYZ"},
+        {
+            "offer-version": order.version,
+            f"offer-line-{_key(order)}-unit_price": "-1",
+            "offer-incoterm": "XYZ",
+        },
     )
 
     assert response.status_code == 200
@@ -129,7 +137,7 @@ def test_an_outsider_gets_404_for_the_card_and_the_answers(order, seller, other_
 
     assert client.get(f"/orders/{order.pk}/offers/{offer.pk}/").status_code == 404
     assert client.post(f"/orders/{order.pk}/offers/{offer.pk}/accept/").status_code == 404
-    assert client.post(f"/orders/{order.pk}/offers/", {"version": 1}).status_code == 404
+    assert client.post(f"/orders/{order.pk}/offers/", {"offer-version": 1}).status_code == 404
 
 
 def test_the_chat_message_of_an_offer_links_its_card(
