@@ -51,7 +51,7 @@ def conversation_access(*, user_id: int, negotiation_id: int):
 
 
 def _messages():
-    return Message.objects.select_related("sender")
+    return Message.objects.select_related("sender", "order_event")
 
 
 def shown_to(side: str | None, prefix: str = "") -> Q:

@@ -61,7 +61,22 @@ def message_data(message: Message, side: str | None = None) -> dict:
             "version": message.order_version,
             "url": version_url(message.negotiation_id, message.order_version),
         }
+    data["offer"] = offer_link(message)
     return data
+
+
+def offer_link(message: Message) -> dict | None:
+    """The offer an order event's message is about (issue 14 point 1): its card's address;
+    ``card`` is true on the message that shows the card (the offer's making)."""
+    event = message.order_event if message.order_event_id else None
+    offer_id = event.data.get("offer") if event is not None else None
+    if not offer_id:
+        return None
+    return {
+        "id": offer_id,
+        "card": event.type == "offer_made",
+        "url": reverse("orders:offer_card", args=[message.order_id, offer_id]),
+    }
 
 
 def message_frames(message: Message) -> dict[str, str]:
@@ -108,6 +123,12 @@ class _OrderLinkSerializer(serializers.Serializer):
     url = serializers.CharField(allow_null=True)
 
 
+class _OfferLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    card = serializers.BooleanField(help_text="This message shows the offer's card.")
+    url = serializers.CharField(help_text="The card as an HTML fragment (pages).")
+
+
 class MessageSerializer(serializers.Serializer):
     """Output only: the same dict the WebSocket sends (``message_data``); fields for the schema."""
 
@@ -122,6 +143,9 @@ class MessageSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     attachment = _AttachmentSerializer(allow_null=True)
     order = _OrderLinkSerializer(allow_null=True, help_text="System messages: the order version.")
+    offer = _OfferLinkSerializer(
+        allow_null=True, help_text="System messages about an offer made in the chat."
+    )
 
     def to_representation(self, instance):
         return message_data(instance, self.context.get("side"))

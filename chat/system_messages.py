@@ -83,6 +83,16 @@ for _name, _template in {
     "offer_extended": gettext_lazy(
         "%(side)s extended the confirmation of version %(version)s: %(other)s may confirm it again."
     ),
+    # Issue 14 point 1: offers made in the chat (orders/offers.py); the card shows the terms.
+    "offer_made": gettext_lazy("%(side)s made an offer: %(changed)s."),
+    "offer_accepted": gettext_lazy(
+        "%(side)s accepted the offer (%(changed)s): version %(version)s waits for %(other)s."
+    ),
+    "offer_declined": gettext_lazy("%(side)s declined the offer."),
+    "offer_withdrawn": gettext_lazy("%(side)s withdrew the offer."),
+    "offer_stale": gettext_lazy(
+        "%(side)s could not accept the offer: the order changed since it was made."
+    ),
 }.items():
     register(_name, _template)
 

@@ -66,10 +66,20 @@ ORDER_EVENTS = {
         Kind.OFFER_EXTENSION,
         gettext_lazy("The %(side)s extended its confirmation of %(number)s"),
     ),
+    # Issue 14 point 1: offers in the chat (an accepted offer is told as the modification).
+    OrderEvent.Type.OFFER_MADE: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s made an offer on %(number)s"),
+    ),
+    OrderEvent.Type.OFFER_DECLINED: (
+        Kind.ORDER_MODIFIED,
+        gettext_lazy("The %(side)s declined your offer on %(number)s"),
+    ),
 }
 # Events the system makes (no acting side) that both sides are told of.
 SYSTEM_EVENTS = (OrderEvent.Type.RECEIVED,)
 AMENDMENT_CHANGES = (OrderEvent.Type.AMENDMENT_PROPOSED, OrderEvent.Type.AMENDMENT_ACCEPTED)
+OFFER_EVENTS = (OrderEvent.Type.OFFER_MADE, OrderEvent.Type.OFFER_DECLINED)
 
 
 def inquiry_created(sender, instance, created: bool, **kwargs) -> None:
@@ -142,6 +152,9 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
             _("Changes: %(fields)s. Reason: %(reason)s"),
             {"fields": changed, "reason": event.data.get("reason", "")},
         )
+    elif event.type in OFFER_EVENTS:
+        url = reverse("inquiries:workspace", args=[negotiation.pk]) + "#pane-chat"
+        body = later(_offer_body, labels, event.data.get("reason", ""))
     elif event.type == OrderEvent.Type.CANCELLED:
         body = lazy_format(_("Reason: %(reason)s"), {"reason": event.data.get("reason", "")})
     elif event.type in (OrderEvent.Type.EXTENSION_REQUESTED, OrderEvent.Type.EXTENDED):
@@ -185,6 +198,11 @@ def shipment_body(event: OrderEvent):
         _("Shipped on %(date)s by %(carrier)s; the order page has the tracking details."),
         {"date": data.get("ship_date", ""), "carrier": data.get("carrier", "")},
     )
+
+
+def _offer_body(labels, reason: str) -> str:
+    """What an offer changes (and a decline's note), in the recipient's language."""
+    return ", ".join(filter(None, [labels_translated(labels), reason]))
 
 
 def _workspace_url(order: Order) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from orders.models import Amendment, Order, OrderAttachment, OrderEvent, OrderLine, Revision
+from orders.models import Amendment, Offer, Order, OrderAttachment, OrderEvent, OrderLine, Revision
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -168,3 +168,23 @@ class OrderAttachmentAdmin(ImmutableAdmin):
     list_select_related = ("order",)
     raw_id_fields = ("order", "uploaded_by", "removed_by")
     exclude = ("file",)  # served to the parties only, by orders.views.order_attachment_file
+
+
+@admin.register(Offer)
+class OfferAdmin(ImmutableAdmin):
+    """Offers are made and answered by the parties only, in the chat (orders/offers.py)."""
+
+    list_display = (
+        "order",
+        "state",
+        "side",
+        "proposed_by",
+        "base_version",
+        "accepted_version",
+        "created_at",
+        "decided_at",
+    )
+    list_filter = ("state", "side", "created_at")
+    search_fields = ("=order__id",)
+    list_select_related = ("order", "proposed_by")
+    raw_id_fields = ("order", "proposed_by", "decided_by")

@@ -290,3 +290,5 @@ urlpatterns = [
 urlpatterns += [path("", include("orders.api_amendments"))]
 # Issue 14 point 3: attachments that are part of the terms (orders/api_attachments.py).
 urlpatterns += [path("", include("orders.api_attachments"))]
+# Issue 14 point 1: offers made in the chat (orders/api_offers.py).
+urlpatterns += [path("", include("orders.api_offers"))]

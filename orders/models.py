@@ -451,6 +451,12 @@ class OrderEvent(models.Model):
         EXPIRED = "offer_expired", _("Confirmation expired")
         EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
         EXTENDED = "offer_extended", _("Confirmation extended")
+        # Issue 14 point 1: offers made in the chat (orders/offers.py).
+        OFFER_MADE = "offer_made", _("Offer made")
+        OFFER_ACCEPTED = "offer_accepted", _("Offer accepted")
+        OFFER_DECLINED = "offer_declined", _("Offer declined")
+        OFFER_WITHDRAWN = "offer_withdrawn", _("Offer withdrawn")
+        OFFER_STALE = "offer_stale", _("Offer out of date")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)
@@ -585,3 +591,69 @@ class AgreedRate(models.Model):
     def source_labels(self) -> str:
         labels = dict(RateSource.choices)
         return "; ".join(str(labels.get(s, s)) for s in self.source.split("+") if s)
+
+
+class Offer(models.Model):
+    """Some of the terms one side offers in the chat, against the order version it saw.
+
+    ``values`` is the subset offered, in the shape ``order_modify`` takes (module fields by
+    name; ``lines`` as ``{"key", "quantity"?, "unit_price"?}`` of existing lines). Accepted by
+    the other side, it becomes that side's modification based on ``base_version``; refused as
+    stale if the order has moved since. At most one open offer per side and order: a new one
+    supersedes it. An offer never changes once decided.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SUPERSEDED = "superseded", _("Superseded")
+        STALE = "stale", _("Out of date")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="offers")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    side = models.CharField(max_length=6, choices=Side.choices)
+    # The order version the proposer saw (what an accept must still find), and the version
+    # number people see of those terms.
+    base_version = models.PositiveIntegerField()
+    base_terms_version = models.PositiveIntegerField(default=0)
+    values = models.JSONField()
+    # orders.terms.diff of the base terms against the offered ones.
+    diff = models.JSONField(default=list)
+    currency = models.CharField(max_length=3, blank=True)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_note = models.CharField(_("note"), max_length=1000, blank=True)
+    # The order version the accept made (the acceptor's confirmation).
+    accepted_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "side"],
+                condition=Q(state="open"),
+                name="offer_one_open_per_side",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=("open", "accepted", "declined", "withdrawn", "superseded", "stale")
+                ),
+                name="offer_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order} offer {self.pk} ({self.state})"

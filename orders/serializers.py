@@ -628,3 +628,84 @@ class AmendmentSerializer(serializers.ModelSerializer):
         if amendment.state != amendment.State.OPEN:
             return []
         return sorted(amendment_actions(order, side, amendment) - {"propose_amendment"})
+
+
+# --- Offers in the chat (issue 14 point 1) --------------------------------------------------
+
+
+class OfferLineInputSerializer(LineInputSerializer):
+    key = serializers.UUIDField(help_text="The key of the order line the offer changes.")
+
+    class Meta(LineInputSerializer.Meta):
+        fields = ("key", "quantity", "unit_price")
+
+
+class OfferMakeInputSerializer(TermsInputSerializer):
+    version = VersionField(help_text="The order version the offer is made against.")
+    lines = OfferLineInputSerializer(
+        many=True, required=False, help_text="Only the lines whose quantity or price changes."
+    )
+    note = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, help_text="Shown on the offer."
+    )
+
+    class Meta(TermsInputSerializer.Meta):
+        fields = ("version", *TermsInputSerializer.Meta.fields, "note")
+
+
+class OfferDeclineInputSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, help_text="Why, for the proposer."
+    )
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    proposed_by = serializers.CharField(source="proposed_by.display_name")
+    decided_by = serializers.CharField(source="decided_by.display_name", default=None)
+    changes = DiffChangeSerializer(source="diff", many=True)
+    current = serializers.SerializerMethodField(
+        help_text="Open and made against the order's current version: it can be accepted."
+    )
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        from orders.models import Offer
+
+        model = Offer
+        fields = (
+            "id",
+            "state",
+            "side",
+            "proposed_by",
+            "created_at",
+            "note",
+            "base_version",
+            "base_terms_version",
+            "values",
+            "changes",
+            "currency",
+            "current",
+            "decided_by",
+            "decided_at",
+            "decline_note",
+            "accepted_version",
+            "allowed_actions",
+        )
+        extra_kwargs = {
+            "base_version": {"help_text": "The order version the offer was made against."},
+            "values": {
+                "help_text": "The offered terms, in the shape of a modification: module fields "
+                "by name, `lines` as {key, quantity?, unit_price?}."
+            },
+            "accepted_version": {"help_text": "Accepted: the order version the accept made."},
+        }
+
+    def get_current(self, offer) -> bool:
+        from orders.offers import offer_is_current
+
+        return offer_is_current(offer, self.context["order"])
+
+    def get_allowed_actions(self, offer) -> list[str]:
+        from orders.offers import offer_actions
+
+        return sorted(offer_actions(offer, self.context["order"], self.context["side"]))

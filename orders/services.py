@@ -592,6 +592,20 @@ def _start_shipping_fee(terms: dict, seller: selectors.StartOrderSeller) -> Deci
     return seller.shipping_fee(country=country, quantity=quantity)
 
 
+def order_modify_check(*, order: Order, side: str, values: dict) -> tuple[str, dict, list]:
+    """What ``side`` modifying the order with ``values`` would lead to, without writing:
+    (target state, typed terms, changes); refused as the modify itself would be (wrong state
+    or side, field errors, foreign products, incomplete terms outside a draft). The one rule
+    of a modification, for ``order_modify`` and for offers made to ``side``."""
+    target = _target(order, "modify", side)
+    # Fields left out keep their current value; ``lines``, when given, replaces all lines.
+    terms, changes = order_terms.apply_values(order_terms.from_order(order), values)
+    _check_products(terms["lines"], order.negotiation.seller_company_id)
+    if target != S.DRAFT:
+        _require_complete(terms)
+    return target, terms, changes
+
+
 @transaction.atomic
 def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
     """Changes the terms, based on ``version``; fields not given keep their value.
@@ -603,12 +617,7 @@ def order_modify(*, order_id: int, actor, version: int, values: dict) -> Order:
     order = selectors.order_get_for_user(user=actor, order_id=order_id)
     side = _side(actor, order)
     _check_version(order, version)
-    target = _target(order, "modify", side)
-    # Fields left out keep their current value; ``lines``, when given, replaces all lines.
-    terms, changes = order_terms.apply_values(order_terms.from_order(order), values)
-    _check_products(terms["lines"], order.negotiation.seller_company_id)
-    if target != S.DRAFT:
-        _require_complete(terms)
+    target, terms, changes = order_modify_check(order=order, side=side, values=values)
     now = timezone.now()
     seller = order.negotiation.seller_company
     offer = _offer_fields(seller, values, now=now) if target != S.DRAFT else {}

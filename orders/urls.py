@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import amendment_views, views
+from orders import amendment_views, offer_views, views
 
 app_name = "orders"
 
@@ -37,5 +37,13 @@ urlpatterns = [
         "<int:order_id>/amendments/<int:amendment_id>/<str:action>/",
         amendment_views.amendment_answer,
         name="amendment_answer",
+    ),
+    # Issue 14 point 1: offers made in the chat.
+    path("<int:order_id>/offers/", offer_views.offer_make, name="offer_make"),
+    path("<int:order_id>/offers/<int:offer_id>/", offer_views.offer_card, name="offer_card"),
+    path(
+        "<int:order_id>/offers/<int:offer_id>/<str:action>/",
+        offer_views.offer_answer,
+        name="offer_answer",
     ),
 ]

@@ -322,3 +322,27 @@ def test_saving_an_unknown_email_kind_is_a_400_and_changes_nothing(buyer, client
     assert response.status_code == 400
     assert b"Unknown kind: bogus." in response.content
     assert not NotificationPreference.objects.exists()
+
+
+def test_the_other_side_is_told_of_an_offer_made_in_the_chat(
+    buyer, seller, product, django_capture_on_commit_callbacks
+):
+    from orders import offers
+
+    order = make_order(
+        buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED, product=product
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.offer_make(
+            order_id=order.pk,
+            actor=seller,
+            version=order.version,
+            values={"packaging": "Crates"},
+            note="Sturdier",
+        )
+
+    notification = Notification.objects.get(user=buyer)
+    assert notification.title == f"The seller made an offer on {order.number}"
+    assert notification.body == "packaging, Sturdier"
+    assert not Notification.objects.filter(user=seller).exists()

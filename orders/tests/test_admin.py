@@ -16,6 +16,7 @@ def agreed_order(buyer, seller):
         "/admin/orders/order/?status__exact=awaiting_payment&q=Hanse",
         "/admin/orders/revision/",
         "/admin/orders/orderevent/",
+        "/admin/orders/offer/",
         "/admin/inquiries/negotiation/",
         "/admin/inquiries/negotiation/?order__status=awaiting_payment",
         "/admin/inquiries/inquiry/",
@@ -97,3 +98,16 @@ def test_staff_see_an_attachment_read_only(client, staff, buyer, seller):
     assert detail.status_code == 200
     assert 'name="sha256"' not in detail.content.decode()  # shown, not editable
     assert attachment.sha256 in order_page
+
+
+def test_staff_see_offers_but_cannot_change_them(client, staff, buyer, seller):
+    from orders import offers
+
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED)
+    offer = offers.offer_make(
+        order_id=order.pk, actor=buyer, version=order.version, values={"packaging": "Crates"}
+    )
+    client.force_login(staff)
+
+    assert "Crates" in client.get(f"/admin/orders/offer/{offer.pk}/change/").content.decode()
+    assert client.post(f"/admin/orders/offer/{offer.pk}/delete/").status_code == 403

@@ -381,6 +381,10 @@
     }
     this.place(element, message.seq);
     this.elements[message.id] = element;
+    // Other parts of the pane (offers.js: the offer cards) follow the conversation from here.
+    this.list.dispatchEvent(
+      new CustomEvent("chat:message", { bubbles: true, detail: { message: message, element: element } })
+    );
     this.maxSeq = Math.max(this.maxSeq, message.seq);
     while (this.bySeq[this.contiguousSeq + 1]) {
       this.contiguousSeq += 1;
