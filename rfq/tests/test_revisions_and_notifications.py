@@ -108,7 +108,7 @@ def test_the_comparison_page_with_revised_quotations_runs_constant_queries(
     client.force_login(buyer)
     client.get(reverse("rfq:detail", args=[rfq.pk]))
     # As without revisions (test_views), plus the revisions of the page's quotations.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("rfq:detail", args=[rfq.pk]))
     assert all(row.changes for row in response.context["rows"])
 
