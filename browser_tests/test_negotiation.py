@@ -70,7 +70,7 @@ def test_buyer_and_seller_agree_an_order_from_an_inquiry(
     buyer.get_by_role("row", name=re.compile("Ningbo Bright")).get_by_role("link").click()
     expect(buyer.locator(".turn")).to_contain_text("Your turn")
     buyer.get_by_role("link", name="Modify").click()
-    buyer.get_by_label("Unit price").fill("4.50")
+    buyer.locator("#loi").get_by_label("Unit price").fill("4.50")
     buyer.get_by_role("button", name="Send modified order as my confirmation").click()
     expect(buyer.locator(".turn")).to_contain_text("Waiting for the seller.")
 
@@ -166,7 +166,7 @@ def test_a_stale_tab_cannot_confirm_terms_it_has_not_seen(page_for, buyer, selle
     second.goto(f"/negotiations/{order.negotiation_id}/")
 
     first.get_by_role("link", name="Modify").click()
-    first.get_by_label("Incoterm").select_option("CIF")
+    first.locator("#loi").get_by_label("Incoterm").select_option("CIF")
     first.get_by_role("button", name="Send modified order as my confirmation").click()
     expect(first.locator(".turn")).to_contain_text("Waiting for the seller.")
 
