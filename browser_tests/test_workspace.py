@@ -58,7 +58,7 @@ def test_an_edited_form_offers_only_send_or_discard_never_confirm(
     page.get_by_role("link", name="Modify").click()
     expect(page.get_by_role("button", name="Confirm", exact=True)).to_be_visible()
 
-    page.get_by_label("Unit price").fill("3.30")
+    page.locator("#loi").get_by_label("Unit price").fill("3.30")
 
     expect(page.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
     send = page.get_by_role("button", name="Send modified order as my confirmation")
@@ -75,7 +75,7 @@ def test_an_edited_form_offers_only_send_or_discard_never_confirm(
 
 def test_typing_the_shown_value_back_offers_confirm_again(page_for, buyer, seller_confirmed):
     page = open_workspace(page_for, buyer, seller_confirmed, query="?edit=1")
-    price = page.get_by_label("Unit price")
+    price = page.locator("#loi").get_by_label("Unit price")
 
     price.fill("3.30")
     expect(page.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
@@ -86,7 +86,7 @@ def test_typing_the_shown_value_back_offers_confirm_again(page_for, buyer, selle
 
 def test_leaving_with_unsaved_changes_asks_first(page_for, buyer, seller_confirmed):
     page = open_workspace(page_for, buyer, seller_confirmed, query="?edit=1")
-    page.get_by_label("Packaging").fill("Crates")
+    page.locator("#loi").get_by_label("Packaging").fill("Crates")
     dialogs = []
 
     def dismiss(dialog):
@@ -96,7 +96,7 @@ def test_leaving_with_unsaved_changes_asks_first(page_for, buyer, seller_confirm
     page.on("dialog", dismiss)
     page.get_by_role("link", name="Revision history").click()
 
-    expect(page.get_by_label("Packaging")).to_have_value("Crates")
+    expect(page.locator("#loi").get_by_label("Packaging")).to_have_value("Crates")
     assert dialogs == ["beforeunload"]
     # The live completion request typing set off must be answered before the tables are
     # flushed: on PostgreSQL the flush otherwise deadlocks with the server's transaction.
@@ -105,7 +105,7 @@ def test_leaving_with_unsaved_changes_asks_first(page_for, buyer, seller_confirm
 
 def test_discard_changes_leaves_without_asking(page_for, buyer, seller_confirmed):
     page = open_workspace(page_for, buyer, seller_confirmed, query="?edit=1")
-    page.get_by_label("Packaging").fill("Crates")
+    page.locator("#loi").get_by_label("Packaging").fill("Crates")
     page.on("dialog", lambda dialog: pytest.fail(f"unexpected {dialog.type} dialog"))
 
     page.get_by_role("link", name="Discard changes").click()
@@ -149,8 +149,8 @@ def test_totals_follow_the_typed_values(page_for, seller, buyer, product):
     order = make_order(buyer=buyer, seller=seller, product=product)
     page = open_workspace(page_for, seller, order)
 
-    page.get_by_label("Quantity").fill("8000")
-    page.get_by_label("Unit price").fill("1.10")
+    page.locator("#loi").get_by_label("Quantity").fill("8000")
+    page.locator("#loi").get_by_label("Unit price").fill("1.10")
 
     expect(page.locator("#line-total-0")).to_have_text("$8,800.00")
     totals = page.locator("#loi-totals")
@@ -174,7 +174,7 @@ def test_each_missing_field_link_shows_the_field_with_its_label_and_focuses_it(
 
     missing.get_by_role("link", name="Payment: payment deadline").click()
 
-    field = page.get_by_label("Payment deadline (days after both confirm)")
+    field = page.locator("#loi").get_by_label("Payment deadline (days after both confirm)")
     expect(field).to_be_focused()
     assert in_viewport(page, field)
     assert in_viewport(page, page.locator('label[for="f-payment_deadline_days"]'))
@@ -214,7 +214,7 @@ def test_the_chat_stays_in_view_while_the_letter_of_intent_scrolls(
     page_for, seller, incomplete_draft
 ):
     page = open_workspace(page_for, seller, incomplete_draft)
-    page.get_by_label("Seller contact phone").scroll_into_view_if_needed()
+    page.locator("#loi").get_by_label("Seller contact phone").scroll_into_view_if_needed()
 
     assert page.evaluate("window.scrollY") > 500
     assert in_viewport(page, page.get_by_role("heading", name=re.compile("^Chat")))
@@ -243,7 +243,7 @@ def test_the_first_version_the_buyer_sees_is_version_one_and_a_payment_keeps_it(
 
 def test_a_modified_order_sent_back_is_version_two(page_for, buyer, seller_confirmed):
     page = open_workspace(page_for, buyer, seller_confirmed, query="?edit=1")
-    page.get_by_label("Incoterm").select_option("CIF")
+    page.locator("#loi").get_by_label("Incoterm").select_option("CIF")
     page.get_by_role("button", name="Send modified order as my confirmation").click()
 
     expect(page.locator(".loi-version")).to_have_text("Version 2")
@@ -257,7 +257,7 @@ def test_draft_saved_is_shown_where_the_person_is_looking(
     page_for, seller, incomplete_draft, viewport
 ):
     page = open_workspace(page_for, seller, incomplete_draft, viewport)
-    page.get_by_label("Seller contact phone").fill("+86 574 9999")
+    page.locator("#loi").get_by_label("Seller contact phone").fill("+86 574 9999")
     scrolled = page.evaluate("window.scrollY")
 
     page.get_by_role("button", name="Save draft").click()
@@ -266,7 +266,7 @@ def test_draft_saved_is_shown_where_the_person_is_looking(
     expect(feedback).to_have_text("Draft saved.")
     assert in_viewport(page, feedback)
     assert abs(page.evaluate("window.scrollY") - scrolled) < 100
-    expect(page.get_by_label("Seller contact phone")).to_have_value("+86 574 9999")
+    expect(page.locator("#loi").get_by_label("Seller contact phone")).to_have_value("+86 574 9999")
 
 
 # --- 10. One of the two delivery fields -----------------------------------------------------------
@@ -280,10 +280,10 @@ def test_the_form_says_one_delivery_field_is_enough_and_either_completes_it(
     missing = page.locator("#confirm-why")
     expect(missing.get_by_role("link", name=re.compile("delivery"))).to_have_count(1)
 
-    page.get_by_label("Delivery date").fill("2027-03-01")
+    page.locator("#loi").get_by_label("Delivery date").fill("2027-03-01")
 
     expect(missing.get_by_role("link", name=re.compile("delivery"))).to_have_count(0)
-    expect(page.get_by_label("Delivery (days after payment)")).to_have_value("")
+    expect(page.locator("#loi").get_by_label("Delivery (days after payment)")).to_have_value("")
 
 
 # --- 11. The phone: one tap to the chat -----------------------------------------------------------
@@ -331,7 +331,7 @@ def test_workspace_screenshots(page_for, buyer, seller, product, screenshot, vie
         buyer=buyer, seller=seller, status=OrderStatus.SELLER_CONFIRMED, product=product
     )
     page = open_workspace(page_for, buyer, order, viewport, query="?edit=1")
-    page.get_by_label("Unit price").fill("4.50")
+    page.locator("#loi").get_by_label("Unit price").fill("4.50")
     expect(page.get_by_role("link", name="Discard changes")).to_be_visible()
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, f"workspace_buyer{suffix}", full_page=False)
