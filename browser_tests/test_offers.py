@@ -58,6 +58,9 @@ def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_it_in_one_click(
     expect(card.locator(".offer-changes")).to_contain_text("4.80")
     expect(card.locator(".offer-changes")).to_contain_text("4.50")
     expect(card.locator(".offer-changes")).to_contain_text("Pallets, shrink-wrapped")
+    # offers.js may still be swapping in a fresh copy of the card (a later chat line asks for
+    # one): let the page settle before scrolling to it and taking the screenshot.
+    buyer_page.wait_for_load_state("networkidle")
     card.scroll_into_view_if_needed()
     _save_card(card, "offer-card")
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from chat.models import BODY_MAX_LENGTH, Message, QuickReply
 from chat.selectors import PAGE_MAX
 from chat.system_messages import message_text
-from common.serializers import MAX_ID
+from common.serializers import MAX_ID, SingleValuesMixin
 
 
 def version_url(negotiation_id: int, version: int | None) -> str | None:
@@ -159,7 +159,7 @@ class MessagePageSerializer(serializers.Serializer):
     next_after_id = serializers.IntegerField(help_text="The cursor for the next page.")
 
 
-class MessagePostSerializer(serializers.Serializer):
+class MessagePostSerializer(SingleValuesMixin, serializers.Serializer):
     body = serializers.CharField(
         max_length=BODY_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
     )

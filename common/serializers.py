@@ -2,6 +2,7 @@
 
 from functools import reduce
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -93,3 +94,27 @@ class PriceField(MoneyField):
     """A unit price (common.money.price_string); read-only."""
 
     formatter = staticmethod(price_string)
+
+
+MULTI_VALUE_FIELDS = (
+    serializers.ListField,
+    serializers.MultipleChoiceField,
+    serializers.ManyRelatedField,
+    serializers.ListSerializer,
+)
+
+
+class SingleValuesMixin:
+    """A form or multipart body that sends a single-value field more than once is refused
+    with a field error (DRF would keep the last value and drop the others unseen)."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            repeated = {
+                name: [_("Send this field once.")]
+                for name, field in self.fields.items()
+                if not isinstance(field, MULTI_VALUE_FIELDS) and len(data.getlist(name)) > 1
+            }
+            if repeated:
+                raise serializers.ValidationError(repeated)
+        return super().to_internal_value(data)

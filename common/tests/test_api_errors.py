@@ -176,3 +176,19 @@ def test_a_multipart_body_without_a_boundary_is_a_400(buyer, api_as):
 
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
+
+
+def test_a_field_sent_twice_in_a_multipart_body_is_a_400_and_changes_nothing(buyer, api_as):
+    from chat.models import Message
+    from inquiries.tests.factories import NegotiationFactory
+
+    negotiation = NegotiationFactory(buyer_company=buyer.company)
+    response = api_as(buyer).post(
+        f"/api/v1/negotiations/{negotiation.pk}/messages/",
+        {"body": ["first", "second"]},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"body": ["Send this field once."]}
+    assert not Message.objects.filter(negotiation=negotiation, kind="text").exists()
