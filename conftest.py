@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from celery._state import _set_task_join_will_block
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import (
@@ -41,6 +42,10 @@ def _celery_eager(settings):
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager = False
+    # An eager apply sets Celery's process-wide "join would block" flag and restores the value
+    # it found: two threads of a race test applying at once can leave it set, and every later
+    # result.get() in this process would then refuse to run. No task runs between tests.
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

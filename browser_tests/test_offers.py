@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from browser_tests.conftest import ARTIFACTS, DOCS_SCREENSHOTS
@@ -20,7 +21,15 @@ DESKTOP = {"width": 1280, "height": 900}
 def _save_card(card, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    card.screenshot(path=str(path))
+    # offers.js swaps in a fresh copy of the card when a chat line says the offer changed; a
+    # copy replaced mid-screenshot is taken again from the one now on the page.
+    for attempt in range(5):
+        try:
+            card.screenshot(path=str(path))
+            break
+        except PlaywrightError:
+            if attempt == 4:
+                raise
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
@@ -61,7 +70,6 @@ def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_it_in_one_click(
     # offers.js may still be swapping in a fresh copy of the card (a later chat line asks for
     # one): let the page settle before scrolling to it and taking the screenshot.
     buyer_page.wait_for_load_state("networkidle")
-    card.scroll_into_view_if_needed()
     _save_card(card, "offer-card")
 
     card.get_by_role("button", name="Accept").click()
