@@ -6,7 +6,7 @@ the language active for the reader. ``Message.body`` keeps the English sentence,
 for a kind nobody registered any more and for rows written before kinds existed.
 
 Other apps add their kinds with ``register`` (in their AppConfig.ready), e.g. payments'
-reminders; the values every kind may use (sides, money, dates, changed terms, shipments) are
+reminders; the values every kind may use (money, dates, changed terms, shipments) are
 prepared here once.
 """
 
@@ -22,13 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import quantity_with_unit
+from common.i18n import by_side
 from common.money import format_money
 from orders.terms import labels_translated
 
 
 @dataclass(frozen=True)
 class Kind:
-    template: str  # a lazy gettext format string with %(name)s placeholders
+    # A lazy gettext format string with %(name)s placeholders, or one per acting side (by_side).
+    template: str | dict
     values: Callable[[dict], dict] | None = None  # extra values from the stored data
 
 
@@ -49,12 +51,24 @@ for _name, _template in {
         "Buyer started the order and confirmed version %(version)s: waiting for the seller."
     ),
     "draft_saved": gettext_lazy("Seller updated the draft: %(changed)s."),
-    "confirmed": gettext_lazy("%(side)s confirmed version %(version)s: waiting for %(other)s."),
-    "modified": gettext_lazy(
-        "%(side)s modified the order: %(changed)s. Version %(version)s waits for %(other)s."
+    "confirmed": by_side(
+        gettext_lazy("Buyer confirmed version %(version)s: waiting for the seller."),
+        gettext_lazy("Seller confirmed version %(version)s: waiting for the buyer."),
+    ),
+    "modified": by_side(
+        gettext_lazy(
+            "Buyer modified the order: %(changed)s. Version %(version)s waits for the seller."
+        ),
+        gettext_lazy(
+            "Seller modified the order: %(changed)s. Version %(version)s waits for the buyer."
+        ),
     ),
     "agreed": gettext_lazy("Both parties confirmed version %(version)s: awaiting payment."),
-    "cancelled": gettext_lazy("%(side)s cancelled: %(reason)s"),
+    "cancelled": by_side(
+        gettext_lazy("Buyer cancelled: %(reason)s"),
+        gettext_lazy("Seller cancelled: %(reason)s"),
+        portal=gettext_lazy("The portal cancelled the order: %(reason)s"),
+    ),
     "payment_recorded": gettext_lazy("An instalment is paid (%(amount)s received)."),
     "paid": gettext_lazy("Paid in full (%(amount)s)."),
     "overdue": gettext_lazy("An instalment is overdue."),
@@ -68,41 +82,75 @@ for _name, _template in {
         "Shipment %(shipment)s is deemed received: its receipt was not confirmed in time."
     ),
     "delivered": gettext_lazy("Everything ordered has been received."),
-    "amendment_proposed": gettext_lazy(
-        "%(side)s proposed an amendment (%(changed)s), waiting for %(other)s. Reason: %(reason)s"
+    "amendment_proposed": by_side(
+        gettext_lazy(
+            "Buyer proposed an amendment (%(changed)s), waiting for the seller. Reason: %(reason)s"
+        ),
+        gettext_lazy(
+            "Seller proposed an amendment (%(changed)s), waiting for the buyer. Reason: %(reason)s"
+        ),
     ),
-    "amendment_accepted": gettext_lazy(
-        "%(side)s accepted the amendment (%(changed)s): version %(version)s is now the "
-        "agreed order."
+    "amendment_accepted": by_side(
+        gettext_lazy(
+            "Buyer accepted the amendment (%(changed)s): version %(version)s is now the "
+            "agreed order."
+        ),
+        gettext_lazy(
+            "Seller accepted the amendment (%(changed)s): version %(version)s is now the "
+            "agreed order."
+        ),
     ),
-    "amendment_rejected": gettext_lazy("%(side)s rejected the amendment: the agreed terms stay."),
-    "amendment_withdrawn": gettext_lazy("%(side)s withdrew the amendment: the agreed terms stay."),
-    "extension_requested": gettext_lazy(
-        "%(side)s asked %(other)s to extend the expired confirmation of version %(version)s."
+    "amendment_rejected": by_side(
+        gettext_lazy("Buyer rejected the amendment: the agreed terms stay."),
+        gettext_lazy("Seller rejected the amendment: the agreed terms stay."),
     ),
-    "offer_extended": gettext_lazy(
-        "%(side)s extended the confirmation of version %(version)s: %(other)s may confirm it again."
+    "amendment_withdrawn": by_side(
+        gettext_lazy("Buyer withdrew the amendment: the agreed terms stay."),
+        gettext_lazy("Seller withdrew the amendment: the agreed terms stay."),
+    ),
+    "extension_requested": by_side(
+        gettext_lazy(
+            "Buyer asked the seller to extend the expired confirmation of version %(version)s."
+        ),
+        gettext_lazy(
+            "Seller asked the buyer to extend the expired confirmation of version %(version)s."
+        ),
+    ),
+    "offer_extended": by_side(
+        gettext_lazy(
+            "Buyer extended the confirmation of version %(version)s: "
+            "the seller may confirm it again."
+        ),
+        gettext_lazy(
+            "Seller extended the confirmation of version %(version)s: "
+            "the buyer may confirm it again."
+        ),
     ),
     # Issue 14 point 1: offers made in the chat (orders/offers.py); the card shows the terms.
-    "offer_made": gettext_lazy("%(side)s made an offer: %(changed)s."),
-    "offer_accepted": gettext_lazy(
-        "%(side)s accepted the offer (%(changed)s): version %(version)s waits for %(other)s."
+    "offer_made": by_side(
+        gettext_lazy("Buyer made an offer: %(changed)s."),
+        gettext_lazy("Seller made an offer: %(changed)s."),
     ),
-    "offer_declined": gettext_lazy("%(side)s declined the offer."),
-    "offer_withdrawn": gettext_lazy("%(side)s withdrew the offer."),
-    "offer_stale": gettext_lazy(
-        "%(side)s could not accept the offer: the order changed since it was made."
+    "offer_accepted": by_side(
+        gettext_lazy(
+            "Buyer accepted the offer (%(changed)s): version %(version)s waits for the seller."
+        ),
+        gettext_lazy(
+            "Seller accepted the offer (%(changed)s): version %(version)s waits for the buyer."
+        ),
+    ),
+    "offer_declined": by_side(
+        gettext_lazy("Buyer declined the offer."), gettext_lazy("Seller declined the offer.")
+    ),
+    "offer_withdrawn": by_side(
+        gettext_lazy("Buyer withdrew the offer."), gettext_lazy("Seller withdrew the offer.")
+    ),
+    "offer_stale": by_side(
+        gettext_lazy("Buyer could not accept the offer: the order changed since it was made."),
+        gettext_lazy("Seller could not accept the offer: the order changed since it was made."),
     ),
 }.items():
     register(_name, _template)
-
-
-def _side_label(side: str) -> str:
-    return {"buyer": _("Buyer"), "seller": _("Seller")}.get(side, _("The portal"))
-
-
-def _other_label(side: str) -> str:
-    return {"buyer": _("the seller"), "seller": _("the buyer")}.get(side, "")
 
 
 def format_date(value) -> str:
@@ -136,11 +184,8 @@ def shipment_values(data: dict) -> dict:
 
 
 def _values(data: dict) -> dict:
-    side = data.get("side") or ""
     values = {
         **data,
-        "side": _side_label(side),
-        "other": _other_label(side),
         "changed": changed_labels(data.get("changed")),
         "reason": data.get("reason", ""),
     }
@@ -163,7 +208,10 @@ def render(kind: str, data: dict, fallback: str = "") -> str:
         values = _values(data)
         if entry.values is not None:
             values.update(entry.values(data))
-        return str(entry.template) % values
+        template = entry.template
+        if isinstance(template, dict):
+            template = template[data.get("side") or ""]
+        return str(template) % values
     except (KeyError, TypeError, ValueError, InvalidOperation):
         return fallback
 

@@ -58,3 +58,12 @@ def later(func: Callable[..., str], *args, **kwargs) -> Promise:
     """``func(*args, **kwargs)`` called when the result is turned into a string (in the
     language active then): money and dates formatted for the recipient."""
     return lazy(func, str)(*args, **kwargs)
+
+
+def by_side(buyer, seller, portal=None) -> dict:
+    """One sentence per acting side: "the buyer" and "the seller" are words of the sentence
+    (their case and gender differ by language), never a value put into it."""
+    sentences = {"buyer": buyer, "seller": seller}
+    if portal is not None:
+        sentences[""] = portal
+    return sentences

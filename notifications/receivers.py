@@ -9,14 +9,15 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Side
-from common.i18n import later, lazy_format
+from common.i18n import by_side, later, lazy_format
 from notifications.models import Kind
 from notifications.services import Message, notifications_send
 from orders.models import Order, OrderEvent
 from orders.terms import labels_translated
 
-# event type -> (kind, title); the other side of the actor is told. Agreement (both confirmed)
-# is told to both sides by contracts.services once its PDF exists, with the PDF attached.
+# event type -> (kind, title or one title per acting side); the other side of the actor is
+# told. Agreement (both confirmed) is told to both sides by contracts.services once its PDF
+# exists, with the PDF attached.
 ORDER_EVENTS = {
     OrderEvent.Type.STARTED: (
         Kind.ORDER_CONFIRMED,
@@ -24,15 +25,24 @@ ORDER_EVENTS = {
     ),
     OrderEvent.Type.CONFIRMED: (
         Kind.ORDER_CONFIRMED,
-        gettext_lazy("%(number)s was confirmed by the %(side)s"),
+        by_side(
+            gettext_lazy("%(number)s was confirmed by the buyer"),
+            gettext_lazy("%(number)s was confirmed by the seller"),
+        ),
     ),
     OrderEvent.Type.MODIFIED: (
         Kind.ORDER_MODIFIED,
-        gettext_lazy("%(number)s was modified by the %(side)s"),
+        by_side(
+            gettext_lazy("%(number)s was modified by the buyer"),
+            gettext_lazy("%(number)s was modified by the seller"),
+        ),
     ),
     OrderEvent.Type.CANCELLED: (
         Kind.ORDER_CANCELLED,
-        gettext_lazy("%(number)s was cancelled by the %(side)s"),
+        by_side(
+            gettext_lazy("%(number)s was cancelled by the buyer"),
+            gettext_lazy("%(number)s was cancelled by the seller"),
+        ),
     ),
     OrderEvent.Type.SHIPPED: (
         Kind.SHIPMENT_SENT,
@@ -44,36 +54,60 @@ ORDER_EVENTS = {
     ),
     OrderEvent.Type.AMENDMENT_PROPOSED: (
         Kind.ORDER_MODIFIED,
-        gettext_lazy("The %(side)s proposes an amendment of %(number)s"),
+        by_side(
+            gettext_lazy("The buyer proposes an amendment of %(number)s"),
+            gettext_lazy("The seller proposes an amendment of %(number)s"),
+        ),
     ),
     OrderEvent.Type.AMENDMENT_ACCEPTED: (
         Kind.ORDER_MODIFIED,
-        gettext_lazy("The %(side)s accepted the amendment of %(number)s"),
+        by_side(
+            gettext_lazy("The buyer accepted the amendment of %(number)s"),
+            gettext_lazy("The seller accepted the amendment of %(number)s"),
+        ),
     ),
     OrderEvent.Type.AMENDMENT_REJECTED: (
         Kind.ORDER_MODIFIED,
-        gettext_lazy("The %(side)s rejected the amendment of %(number)s"),
+        by_side(
+            gettext_lazy("The buyer rejected the amendment of %(number)s"),
+            gettext_lazy("The seller rejected the amendment of %(number)s"),
+        ),
     ),
     OrderEvent.Type.AMENDMENT_WITHDRAWN: (
         Kind.ORDER_MODIFIED,
-        gettext_lazy("The %(side)s withdrew the amendment of %(number)s"),
+        by_side(
+            gettext_lazy("The buyer withdrew the amendment of %(number)s"),
+            gettext_lazy("The seller withdrew the amendment of %(number)s"),
+        ),
     ),
     OrderEvent.Type.EXTENSION_REQUESTED: (
         Kind.OFFER_EXTENSION,
-        gettext_lazy("The %(side)s asks you to extend your expired confirmation of %(number)s"),
+        by_side(
+            gettext_lazy("The buyer asks you to extend your expired confirmation of %(number)s"),
+            gettext_lazy("The seller asks you to extend your expired confirmation of %(number)s"),
+        ),
     ),
     OrderEvent.Type.EXTENDED: (
         Kind.OFFER_EXTENSION,
-        gettext_lazy("The %(side)s extended its confirmation of %(number)s"),
+        by_side(
+            gettext_lazy("The buyer extended its confirmation of %(number)s"),
+            gettext_lazy("The seller extended its confirmation of %(number)s"),
+        ),
     ),
     # Issue 14 point 1: offers in the chat (an accepted offer is told as the modification).
     OrderEvent.Type.OFFER_MADE: (
         Kind.ORDER_MODIFIED,
-        gettext_lazy("The %(side)s made an offer on %(number)s"),
+        by_side(
+            gettext_lazy("The buyer made an offer on %(number)s"),
+            gettext_lazy("The seller made an offer on %(number)s"),
+        ),
     ),
     OrderEvent.Type.OFFER_DECLINED: (
         Kind.ORDER_MODIFIED,
-        gettext_lazy("The %(side)s declined your offer on %(number)s"),
+        by_side(
+            gettext_lazy("The buyer declined your offer on %(number)s"),
+            gettext_lazy("The seller declined your offer on %(number)s"),
+        ),
     ),
 }
 # Events the system makes (no acting side) that both sides are told of.
@@ -163,9 +197,10 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
     elif event.type in (OrderEvent.Type.SHIPPED, OrderEvent.Type.RECEIVED):
         url += "#shipments"
         body = shipment_body(event)
+    if isinstance(title, dict):
+        title = title[event.actor_side]
     values = {
         "number": order.number,
-        "side": later(_side_name, event.actor_side),
         "shipment": event.data.get("shipment", ""),
     }
     notifications_send(
@@ -181,10 +216,6 @@ def order_event_recorded(sender, event: OrderEvent, **kwargs) -> None:
             for company_id in told
         ]
     )
-
-
-def _side_name(side: str) -> str:
-    return str(Side(side).label).lower() if side else ""
 
 
 def shipment_body(event: OrderEvent):
@@ -222,6 +253,16 @@ def offer_body(event: OrderEvent) -> str:
     return lazy_format(_("It expired on %(when)s. Extend it with one click, or leave it."), when)
 
 
+EXPIRES_SOON = by_side(
+    _("The buyer's confirmation of %(number)s expires soon"),
+    _("The seller's confirmation of %(number)s expires soon"),
+)
+EXPIRED = by_side(
+    _("The buyer's confirmation of %(number)s expired"),
+    _("The seller's confirmation of %(number)s expired"),
+)
+
+
 def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) -> None:
     """The expiry sweep's notices, in one bulk send: a day before, the side whose turn it is;
     once expired, that side (it may ask for an extension or modify) and the sender (it may
@@ -230,16 +271,13 @@ def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) 
     for order in expiring:
         values = {
             "number": order.number,
-            "sender": _sender(order),
             "when": later(_when, order.valid_until),
         }
         messages.append(
             Message(
                 company_id=_company(order, order.waiting_for),
                 kind=Kind.OFFER_EXPIRING,
-                title=lazy_format(
-                    _("The %(sender)s's confirmation of %(number)s expires soon"), values
-                ),
+                title=lazy_format(EXPIRES_SOON[_sender(order)], values),
                 body=lazy_format(
                     _(
                         "Confirm it before %(when)s: after that it can no longer be confirmed "
@@ -254,7 +292,6 @@ def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) 
     for order in expired:
         values = {
             "number": order.number,
-            "sender": _sender(order),
             "when": later(_when, order.valid_until),
         }
         waiting = order.waiting_for
@@ -262,7 +299,7 @@ def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) 
             Message(
                 company_id=_company(order, waiting),
                 kind=Kind.OFFER_EXPIRED,
-                title=lazy_format(_("The %(sender)s's confirmation of %(number)s expired"), values),
+                title=lazy_format(EXPIRED[_sender(order)], values),
                 body=lazy_format(
                     _(
                         "It was valid until %(when)s. Ask for an extension, or modify it to send "
@@ -293,7 +330,7 @@ def offers_swept(sender, expiring: list[Order], expired: list[Order], **kwargs) 
 
 def _sender(order: Order) -> str:
     """Who sent the offer: the side the order does not wait for."""
-    return _("buyer") if order.waiting_for == Side.SELLER else _("seller")
+    return Side.BUYER if order.waiting_for == Side.SELLER else Side.SELLER
 
 
 def _company(order: Order, side: str) -> int:

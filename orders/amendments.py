@@ -144,8 +144,8 @@ def _open_amendment(*, order_id: int, amendment_id: int, actor, version: int, ac
     target = services._target(order, action, side)
     if amendment.state != Amendment.State.OPEN:
         raise InvalidTransition(
-            _("This amendment was already %(state)s.")
-            % {"state": amendment.get_state_display().lower()},
+            _("This amendment is no longer open (%(state)s).")
+            % {"state": amendment.get_state_display()},
             details={"current_status": order.status, "current_version": order.version},
         )
     proposer = action == "withdraw_amendment"

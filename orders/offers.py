@@ -209,8 +209,7 @@ def _open_offer(*, order_id: int, offer_id: int, actor, proposer: bool):
         raise NotFound(_("No such offer."))
     if offer.state != Offer.State.OPEN:
         raise InvalidTransition(
-            _("This offer is no longer open: it was %(state)s.")
-            % {"state": offer.get_state_display().lower()},
+            _("This offer is no longer open (%(state)s).") % {"state": offer.get_state_display()},
             details={"current_status": order.status, "current_version": order.version},
         )
     if (side == offer.side) != proposer:

@@ -280,7 +280,7 @@ def test_an_answer_to_a_proposal_no_longer_open_is_refused(agreed, buyer, seller
         order_id=agreed.pk, amendment_id=amendment.pk, actor=seller, version=agreed.version + 1
     )
 
-    with pytest.raises(InvalidTransition, match="withdrawn"):
+    with pytest.raises(InvalidTransition, match=r"no longer open \(Withdrawn\)"):
         amendments.amendment_accept(
             order_id=agreed.pk, amendment_id=amendment.pk, actor=buyer, version=agreed.version + 2
         )
