@@ -1,5 +1,6 @@
 from django.db.models import OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from accounts.models import Company, FreightRate, User
@@ -46,7 +47,7 @@ def api_tokens_for_user(user: User) -> list:
 def company_of_user(user) -> Company:
     company = Company.objects.filter(pk=user.company_id).first() if user.company_id else None
     if company is None:
-        raise NotFound("You do not belong to a company.")
+        raise NotFound(_("You do not belong to a company."))
     return company
 
 

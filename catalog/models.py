@@ -136,7 +136,7 @@ class Product(models.Model):
             if tier.min_quantity <= quantity:
                 price = tier.unit_price
         if price is None:
-            raise ValidationFailed({"quantity": ["No price tier covers this quantity."]})
+            raise ValidationFailed({"quantity": [_("No price tier covers this quantity.")]})
         return price
 
 

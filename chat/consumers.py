@@ -12,6 +12,7 @@ import time
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.serializers import frame_for, message_data
@@ -184,7 +185,7 @@ class ChatConsumer(PooledDatabaseConsumer, AsyncJsonWebsocketConsumer):
         if last_id is None:
             return 0
         if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
-            raise ValidationFailed({"last_id": ["Send the id of the last message you have."]})
+            raise ValidationFailed({"last_id": [_("Send the id of the last message you have.")]})
         return last_id
 
     async def _send_page(self, page: list[dict]) -> None:
@@ -222,7 +223,7 @@ class ChatConsumer(PooledDatabaseConsumer, AsyncJsonWebsocketConsumer):
     async def on_message(self, content):
         client_id = content.get("client_id")
         if not isinstance(client_id, str) or not client_id.strip():
-            raise ValidationFailed({"client_id": ["Send your own id for each message."]})
+            raise ValidationFailed({"client_id": [_("Send your own id for each message.")]})
         message, created = await db_to_async(services.message_post)(
             negotiation_id=self.negotiation_id,
             actor=self.user,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Company, Side
 from chat.models import Message, Presence, QuickReply, ReadMarker
@@ -23,7 +24,7 @@ def other_side(side: str | None) -> str | None:
 def conversation_get_for_user(*, user, negotiation_id: int) -> Negotiation:
     """The negotiation whose chat the user may read (members of both companies, staff)."""
     if not user.is_authenticated or not user.is_active:
-        raise NotFound("No such negotiation.")
+        raise NotFound(_("No such negotiation."))
     # Sockets check this on every frame: only the two company ids are needed, no joins.
     negotiation = (
         Negotiation.objects.filter(negotiation_visibility(user), pk=negotiation_id)
@@ -31,7 +32,7 @@ def conversation_get_for_user(*, user, negotiation_id: int) -> Negotiation:
         .first()
     )
     if negotiation is None:
-        raise NotFound("No such negotiation.")
+        raise NotFound(_("No such negotiation."))
     return negotiation
 
 
@@ -45,7 +46,7 @@ def conversation_access(*, user_id: int, negotiation_id: int):
 
     user = User.objects.select_related("company").filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise NotFound("No such negotiation.")
+        raise NotFound(_("No such negotiation."))
     negotiation = conversation_get_for_user(user=user, negotiation_id=negotiation_id)
     return user, negotiation
 
@@ -92,14 +93,14 @@ def messages_before(*, user, negotiation_id: int, before_id: int | None, limit: 
 def message_get_for_user(*, user, message_id: int) -> Message:
     """A message of a conversation the user may read (for attachment downloads)."""
     if not user.is_authenticated or not user.is_active:
-        raise NotFound("No such message.")
+        raise NotFound(_("No such message."))
     message = (
         _messages()
         .filter(negotiation_visibility(user, prefix="negotiation__"), pk=message_id)
         .first()
     )
     if message is None:
-        raise NotFound("No such message.")
+        raise NotFound(_("No such message."))
     return message
 
 
@@ -180,8 +181,8 @@ def quick_replies_for_user(user) -> list:
 
 def quick_reply_get_for_user(*, user, quick_reply_id: int):
     if not user.is_authenticated or user.side != Side.SELLER or not user.company_id:
-        raise NotFound("No such quick reply.")
+        raise NotFound(_("No such quick reply."))
     quick_reply = QuickReply.objects.filter(pk=quick_reply_id, company_id=user.company_id).first()
     if quick_reply is None:
-        raise NotFound("No such quick reply.")
+        raise NotFound(_("No such quick reply."))
     return quick_reply

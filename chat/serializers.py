@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from chat.models import BODY_MAX_LENGTH, Message, QuickReply
@@ -189,7 +190,7 @@ class MessageListQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         if "after_id" in attrs and "before_id" in attrs:
             raise serializers.ValidationError(
-                {"before_id": ["Send either after_id or before_id, not both."]}
+                {"before_id": [_("Send either after_id or before_id, not both.")]}
             )
         return attrs
 

@@ -24,7 +24,7 @@ def attachment(request, message_id: int):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if not message.attachment:
-        raise Http404("No attachment.")
+        raise Http404(_("No attachment."))
     # Images show inline; PDFs download, so no viewer runs them in the portal's origin.
     return private_file_response(
         message.attachment, name=message.attachment_name, content_type=message.attachment_type

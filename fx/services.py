@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.errors import NotAllowed, ValidationFailed
 from common.money import is_currency
@@ -177,7 +178,7 @@ def rate_enter(*, row: Rate, actor) -> Rate:
     """Staff enter or correct the rate of a pair for a day (the admin's form checked the
     fields): it becomes a staff entry, which later feed imports keep."""
     if not actor.is_staff:
-        raise NotAllowed("Only the portal's staff enter exchange rates.")
+        raise NotAllowed(_("Only the portal's staff enter exchange rates."))
     row.source = Source.MANUAL
     row.entered_by = actor
     try:

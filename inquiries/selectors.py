@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from common.errors import NotFound
 from inquiries.models import Inquiry, Negotiation
@@ -104,7 +105,7 @@ def negotiation_get_for_user(*, user, negotiation_id: int) -> Negotiation:
         .first()
     )
     if negotiation is None:
-        raise NotFound("No such negotiation.")
+        raise NotFound(_("No such negotiation."))
     return negotiation
 
 
@@ -121,5 +122,5 @@ def inquiries_for_user(user) -> QuerySet[Inquiry]:
 def inquiry_get_for_user(*, user, inquiry_id: int) -> Inquiry:
     inquiry = inquiries_for_user(user).filter(pk=inquiry_id).first()
     if inquiry is None:
-        raise NotFound("No such inquiry.")
+        raise NotFound(_("No such inquiry."))
     return inquiry

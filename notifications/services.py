@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.db import update_returning
@@ -222,7 +223,7 @@ def notification_mark_read(*, actor, notification_id: int) -> Notification:
     """Marks one of the actor's notifications read (the first time counts)."""
     notification = Notification.objects.filter(pk=notification_id, user=actor).first()
     if notification is None:
-        raise NotFound("No such notification.")
+        raise NotFound(_("No such notification."))
     if notification.read_at is None:
         now = timezone.now()
         if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
@@ -247,7 +248,9 @@ def notification_preferences_set(*, actor, email_kinds: list[str]) -> None:
     """E-mail goes out for exactly the kinds listed; the others are switched off."""
     unknown = sorted(set(email_kinds) - set(Kind.values))
     if unknown:
-        raise ValidationFailed({"email_kinds": [f"Unknown kind: {', '.join(unknown)}."]})
+        raise ValidationFailed(
+            {"email_kinds": [_("Unknown kind: %(kinds)s.") % {"kinds": ", ".join(unknown)}]}
+        )
     NotificationPreference.objects.filter(user=actor).delete()
     NotificationPreference.objects.bulk_create(
         NotificationPreference(user=actor, kind=kind, email=False)

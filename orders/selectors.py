@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Side
 from accounts.selectors import freight_rates_of_seller, sales_contact
@@ -91,7 +92,7 @@ def order_api_detail_for_user(*, user, order_id: int) -> Order:
 def _one(queryset: QuerySet[Order], order_id: int) -> Order:
     order = queryset.filter(pk=order_id).first()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order
 
 
@@ -110,7 +111,7 @@ def revisions_for_user(*, user, order_id: int) -> QuerySet[Revision]:
 def revision_get_for_user(*, user, order_id: int, version: int) -> Revision:
     revision = revisions_for_user(user=user, order_id=order_id).filter(version=version).first()
     if revision is None:
-        raise NotFound(f"No revision {version}.")
+        raise NotFound(_("No revision %(version)s.") % {"version": version})
     return revision
 
 
@@ -123,7 +124,7 @@ def revision_diff_for_user(*, user, order_id: int, from_version: int, to_version
         documents[order.version] = order_terms.canonical(order_terms.from_order(order))
     missing = wanted - documents.keys()
     if missing:
-        raise NotFound(f"No revision {min(missing)}.")
+        raise NotFound(_("No revision %(version)s.") % {"version": min(missing)})
     return {
         "from_version": from_version,
         "to_version": to_version,
@@ -374,5 +375,5 @@ def start_order_seller(product: Product) -> StartOrderSeller:
 def start_order_seller_for_product(*, product_id: int) -> StartOrderSeller:
     product = Product.objects.select_related("seller").filter(pk=product_id, active=True).first()
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return start_order_seller(product)

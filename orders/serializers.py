@@ -7,6 +7,7 @@ API documents exactly what orders.terms.clean enforces; the services check every
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -67,7 +68,7 @@ class TermsInputSerializer(serializers.ModelSerializer):
         if hasattr(data, "getlist") and any(key.startswith("lines") for key in data):
             # A form cannot carry the list of line objects; ignoring it would save the rest.
             raise serializers.ValidationError(
-                {"lines": ["Send the lines as a JSON list of objects (application/json)."]}
+                {"lines": [_("Send the lines as a JSON list of objects (application/json).")]}
             )
         try:
             values = super().to_internal_value(data)

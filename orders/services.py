@@ -19,6 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import MAX_OFFER_VALIDITY_DAYS, Side
 from catalog.models import Product
@@ -130,33 +132,33 @@ def _valid_until_text(order: Order) -> str:
 def _expired_refusal(order: Order) -> str:
     if not order.offer_expired():
         return ""
-    return (
-        f"This confirmation expired on {_valid_until_text(order)}: it can no longer be "
-        "confirmed as is. Ask for an extension, or modify it to send your own confirmation."
-    )
+    return _(
+        "This confirmation expired on %(when)s: it can no longer be confirmed as is. Ask for "
+        "an extension, or modify it to send your own confirmation."
+    ) % {"when": _valid_until_text(order)}
 
 
 def _extend_refusal(order: Order) -> str:
     if order.offer_expired() or order.offer_expires_soon() or order.extension_requested_at:
         return ""
-    return (
-        f"This confirmation is valid until {_valid_until_text(order)}: it can be extended "
-        "in its last day, once it expired, or when the other side asks."
-    )
+    return _(
+        "This confirmation is valid until %(when)s: it can be extended in its last day, once "
+        "it expired, or when the other side asks."
+    ) % {"when": _valid_until_text(order)}
 
 
 def _request_extension_refusal(order: Order) -> str:
     if not order.offer_expired():
-        return "This confirmation has not expired: it can still be confirmed as is."
+        return _("This confirmation has not expired: it can still be confirmed as is.")
     if order.extension_requested_at:
-        return "An extension was already asked for: waiting for the other side."
+        return _("An extension was already asked for: waiting for the other side.")
     return ""
 
 
 # Conditions beyond the state table: action -> check(order) giving the refusal, or "".
 GUARDS = {
     "cancel_overdue": lambda order: (
-        "" if order.overdue_at else "No payment is overdue: the order cannot be cancelled."
+        "" if order.overdue_at else _("No payment is overdue: the order cannot be cancelled.")
     ),
     "confirm": _expired_refusal,
     "extend": _extend_refusal,
@@ -206,21 +208,26 @@ def _refusal(order: Order, action: str) -> str:
     return guard(order) if guard else ""
 
 
+# Said when the order waits for the other side (gettext_lazy: in the language of the request).
+WAITING_REFUSALS = {
+    Side.BUYER: gettext_lazy("Waiting for the buyer: you cannot do this now."),
+    Side.SELLER: gettext_lazy("Waiting for the seller: you cannot do this now."),
+}
+
+
 def _target(order: Order, action: str, side: str | None) -> str:
     sources = TRANSITIONS[action]
     if order.status not in sources:
         raise InvalidTransition(
-            f"Cannot {action.replace('_', ' ')} an order that is {order.get_status_display()}.",
+            _("The order is %(state)s: this cannot be done now.")
+            % {"state": order.get_status_display()},
             details={"current_status": order.status, "current_version": order.version},
         )
     if side not in sources[order.status]:
         waiting = order.waiting_for
-        message = (
-            f"Waiting for the {waiting}: you cannot {action.replace('_', ' ')} now."
-            if waiting
-            else f"You cannot {action.replace('_', ' ')} this order."
+        raise NotAllowed(
+            WAITING_REFUSALS.get(waiting) or _("Your side cannot do this on this order.")
         )
-        raise NotAllowed(message)
     refusal = _refusal(order, action)
     if refusal:
         raise GUARD_ERRORS.get(action, InvalidTransition)(
@@ -236,7 +243,7 @@ def _target(order: Order, action: str, side: str | None) -> str:
 
 def _stale(*, version: int, status: str) -> StaleVersion:
     return StaleVersion(
-        f"The order has changed: it is at version {version}.",
+        _("The order has changed: it is at version %(version)s.") % {"version": version},
         current_version=version,
         current_status=status,
     )
@@ -312,7 +319,7 @@ def _snapshot(order: Order, *, author, side: str, terms: dict) -> Revision:
 def _side(user, order: Order) -> str:
     side = selectors.side_of(user, order)
     if side is None:
-        raise NotAllowed("Only the buyer and the seller of this negotiation may do this.")
+        raise NotAllowed(_("Only the buyer and the seller of this negotiation may do this."))
     return side
 
 
@@ -326,7 +333,7 @@ def _check_products(lines: list[dict], seller_company_id: int) -> dict[int, Prod
         ).prefetch_related("price_tiers")
     }
     errors = [
-        {"product_id": ["No such product from this seller."]}
+        {"product_id": [_("No such product from this seller.")]}
         if line.get("product_id") and line["product_id"] not in products
         else {}
         for line in lines
@@ -349,7 +356,7 @@ def _price_catalog_lines(lines: list[dict], products: dict[int, Product], *, off
         if product is not None:
             line.update(name=line.get("name") or product.name, unit=product.unit)
             if line.get("quantity") is None:
-                error = {"quantity": ["This field is required."]}
+                error = {"quantity": [_("This field is required.")]}
             else:
                 try:
                     line["unit_price"] = product.unit_price_for(line["quantity"])
@@ -365,7 +372,7 @@ def _require_complete(terms: dict) -> None:
     if not result.complete:
         raise ValidationFailed(
             {"missing": result.missing},
-            message="The order is not complete: fill in the missing fields first.",
+            message=_("The order is not complete: fill in the missing fields first."),
         )
 
 
@@ -413,14 +420,18 @@ def offer_valid_until(raw, *, default_days: int, now: datetime.datetime) -> date
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         value = datetime.datetime.combine(value, datetime.time(23, 59))
     if not isinstance(value, datetime.datetime):
-        raise ValidationFailed({"valid_until": ["Enter a date, or a date and time."]})
+        raise ValidationFailed({"valid_until": [_("Enter a date, or a date and time.")]})
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value <= now:
-        raise ValidationFailed({"valid_until": ["The offer must be valid until a later time."]})
+        raise ValidationFailed({"valid_until": [_("The offer must be valid until a later time.")]})
     if value > now + datetime.timedelta(days=MAX_OFFER_VALIDITY_DAYS):
         raise ValidationFailed(
-            {"valid_until": [f"At most {MAX_OFFER_VALIDITY_DAYS} days from now."]}
+            {
+                "valid_until": [
+                    _("At most %(days)s days from now.") % {"days": MAX_OFFER_VALIDITY_DAYS}
+                ]
+            }
         )
     return value
 
@@ -453,9 +464,9 @@ def order_create_draft(*, inquiry_id: int, actor) -> Order:
     inquiry = inquiry_get_for_user(user=actor, inquiry_id=inquiry_id)
     negotiation = inquiry.negotiation
     if actor.company_id != negotiation.seller_company_id:
-        raise NotAllowed("Only the seller drafts the letter of intent.")
+        raise NotAllowed(_("Only the seller drafts the letter of intent."))
     if Order.objects.filter(negotiation=negotiation).exists():
-        raise InvalidTransition("This negotiation already has an order.")
+        raise InvalidTransition(_("This negotiation already has an order."))
     product = inquiry.product
     line = {
         "product_id": product.pk if product else None,
@@ -498,7 +509,7 @@ def _create_order(*, negotiation: Negotiation, actor, status: str, terms: dict, 
                 **fields,
             )
     except IntegrityError:
-        raise InvalidTransition("This negotiation already has an order.")
+        raise InvalidTransition(_("This negotiation already has an order."))
     _save_terms(order, terms)
     return order
 
@@ -526,7 +537,7 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
     the completion is 100 %.
     """
     if actor.side != Side.BUYER:
-        raise NotAllowed("Only buyers start orders.")
+        raise NotAllowed(_("Only buyers start orders."))
     product = (
         Product.objects.select_related("seller")
         .prefetch_related("price_tiers")
@@ -534,7 +545,7 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
         .first()
     )
     if product is None:
-        raise ValidationFailed({"product_id": ["No such product."]})
+        raise ValidationFailed({"product_id": [_("No such product.")]})
     seller = selectors.start_order_seller(product)
     if seller.unavailable:
         raise ValidationFailed(
@@ -547,12 +558,18 @@ def order_start(*, actor, product_id: int, values: dict) -> Order:
     main = terms["lines"][0]
     main.update(product_id=product.pk, name=main.get("name") or product.name, unit=product.unit)
     if main.get("quantity") is None:
-        raise ValidationFailed({"lines": [{"quantity": ["This field is required."]}]})
+        raise ValidationFailed({"lines": [{"quantity": [_("This field is required.")]}]})
     main["unit_price"] = product.unit_price_for(main["quantity"])
     products = _check_products(terms["lines"], product.seller_id)
     _price_catalog_lines(terms["lines"][1:], products, offset=1)
     if terms["currency"] and terms["currency"] != product.currency:
-        raise ValidationFailed({"currency": [f"This product is priced in {product.currency}."]})
+        raise ValidationFailed(
+            {
+                "currency": [
+                    _("This product is priced in %(currency)s.") % {"currency": product.currency}
+                ]
+            }
+        )
     terms["shipping_fee"] = _start_shipping_fee(terms, seller)
     _require_complete(terms)
     offer = _offer_fields(product.seller, values, now=timezone.now())
@@ -580,13 +597,21 @@ def _start_shipping_fee(terms: dict, seller: selectors.StartOrderSeller) -> Deci
         raise ValidationFailed(
             {
                 "incoterm": [
-                    f"{seller.company_name} has no freight rate to {country} in "
-                    f"{seller.currency}, so Start Order is not offered with {incoterm}: choose "
-                    f"{', '.join(order_terms.BUYER_CARRIAGE_INCOTERMS)} (you arrange the main "
-                    "carriage), or ask the seller for a quotation."
+                    _(
+                        "%(seller)s has no freight rate to %(country)s in %(currency)s, so Start "
+                        "Order is not offered with %(incoterm)s: choose %(incoterms)s (you "
+                        "arrange the main carriage), or ask the seller for a quotation."
+                    )
+                    % {
+                        "seller": seller.company_name,
+                        "country": country,
+                        "currency": seller.currency,
+                        "incoterm": incoterm,
+                        "incoterms": ", ".join(order_terms.BUYER_CARRIAGE_INCOTERMS),
+                    }
                 ]
             },
-            message="Start Order is not offered with this Incoterm to this destination.",
+            message=_("Start Order is not offered with this Incoterm to this destination."),
         )
     quantity = sum((line["quantity"] or 0 for line in terms["lines"]), Decimal(0))
     return seller.shipping_fee(country=country, quantity=quantity)
@@ -658,8 +683,10 @@ def order_confirm(*, order_id: int, actor, version: int, values: dict | None = N
         if changes and not selectors.is_draft(order):
             raise ValidationFailed(
                 {"changed": order_terms.changed_field_labels(changes)},
-                message="You changed the terms: send them as your modified order, or discard "
-                "your changes. Nothing was confirmed.",
+                message=_(
+                    "You changed the terms: send them as your modified order, or discard "
+                    "your changes. Nothing was confirmed."
+                ),
             )
         if changes:
             _check_products(typed["lines"], order.negotiation.seller_company_id)
@@ -766,9 +793,9 @@ def _cancel(*, order_id: int, actor, version: int, reason: str, action: str) -> 
     target = _target(order, action, side)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed({"reason": ["Say why the order is cancelled."]})
+        raise ValidationFailed({"reason": [_("Say why the order is cancelled.")]})
     if len(reason) > 1000:
-        raise ValidationFailed({"reason": ["At most 1,000 characters."]})
+        raise ValidationFailed({"reason": [_("At most 1,000 characters.")]})
     now = timezone.now()
     order = _apply(
         order, version=version, target=target, now=now, cancelled_at=now, cancel_reason=reason

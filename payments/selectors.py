@@ -374,7 +374,7 @@ def payment_summary_for_user(*, user, order_id: int, with_reminders: bool = Fals
     order = order_get_for_user(user=user, order_id=order_id)
     summary = payment_summary(user=user, order=order, with_reminders=with_reminders)
     if summary is None:
-        raise NotFound("This order is not awaiting payment.")
+        raise NotFound(_("This order is not awaiting payment."))
     return summary
 
 
@@ -390,7 +390,7 @@ def payment_get_for_user(*, user, payment_id: int) -> Payment:
         .first()
     )
     if payment is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     return payment
 
 
@@ -440,5 +440,5 @@ def refund_get_for_user(*, user, refund_id: int) -> Refund:
         refunds_for_user(user).select_related("order__negotiation").filter(pk=refund_id).first()
     )
     if refund is None:
-        raise NotFound("No such refund.")
+        raise NotFound(_("No such refund."))
     return refund

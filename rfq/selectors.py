@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Side
 from catalog.models import Product
@@ -133,7 +134,7 @@ def rfq_get_for_user(*, user, rfq_id: int) -> RFQ:
         .first()
     )
     if rfq is None:
-        raise NotFound("No such request for quotation.")
+        raise NotFound(_("No such request for quotation."))
     return rfq
 
 
@@ -180,7 +181,7 @@ def rfq_default_currency(user) -> str:
 def quotation_get_for_user(*, user, quotation_id: int) -> Quotation:
     quotation = quotations_for_user(user).filter(pk=quotation_id).first()
     if quotation is None:
-        raise NotFound("No such quotation.")
+        raise NotFound(_("No such quotation."))
     return quotation
 
 

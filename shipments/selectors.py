@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from accounts.models import Side
 from common.errors import NotFound
@@ -39,7 +40,7 @@ def shipment_get_for_user(*, user, shipment_id: int) -> Shipment:
         .first()
     )
     if shipment is None:
-        raise NotFound("No such shipment.")
+        raise NotFound(_("No such shipment."))
     return shipment
 
 
@@ -60,7 +61,7 @@ def document_get_for_user(*, user, document_id: int) -> ShipmentDocument:
         .first()
     )
     if document is None:
-        raise NotFound("No such document.")
+        raise NotFound(_("No such document."))
     return document
 
 
