@@ -76,7 +76,7 @@ class CompanyAdmin(admin.ModelAdmin):
             _("Sales contact (sellers: Start Order's seller contact)"),
             {"fields": ("sales_contact_name", "sales_contact_email", "sales_contact_phone")},
         ),
-        (_("Offers (sellers)"), {"fields": ("offer_validity_days",)}),
+        (_("Validity of confirmations (sellers)"), {"fields": ("offer_validity_days",)}),
         (_("Audit"), {"fields": ("created_at", "updated_at")}),
     )
 

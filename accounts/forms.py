@@ -125,7 +125,9 @@ class CompanyProfileForm(CompanyFieldsMixin, forms.ModelForm):
         label=_("Currency"),
         choices=lambda: [("", _("The currency of the country"))] + currency_choices(),
         required=False,
-        help_text=_("Amounts in other currencies are shown with an approximate equivalent in it."),
+        help_text=_(
+            "Amounts in other currencies are shown with their approximate equivalent in this currency."
+        ),
     )
 
     class Meta:

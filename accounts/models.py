@@ -60,7 +60,9 @@ class Company(models.Model):
         max_length=3,
         validators=[validate_currency],
         blank=True,
-        help_text=_("Amounts in other currencies are shown with an approximate equivalent in it."),
+        help_text=_(
+            "Amounts in other currencies are shown with their approximate equivalent in this currency."
+        ),
     )
     # A seller's default sales contact: Start Order fills the seller contact from it.
     sales_contact_name = models.CharField(_("sales contact name"), max_length=200, blank=True)
@@ -70,7 +72,7 @@ class Company(models.Model):
     # open for the other side to confirm as is (issue 14 point 2); each confirmation may set its
     # own date instead.
     offer_validity_days = models.PositiveSmallIntegerField(
-        _("offers valid for (days)"),
+        _("confirmations valid for (days)"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_OFFER_VALIDITY_DAYS)],
         help_text=_(

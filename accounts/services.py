@@ -177,7 +177,7 @@ def offer_validity_update(*, actor: User, days) -> Company:
     """A seller member sets how many days the company's orders' confirmations stay open by
     default (1 to MAX_OFFER_VALIDITY_DAYS)."""
     if actor.side != Side.SELLER:
-        raise NotAllowed(_("Only sellers set the validity of their offers."))
+        raise NotAllowed(_("Only sellers set how long their confirmations stay valid."))
     if not isinstance(days, int) or isinstance(days, bool):
         raise ValidationFailed({"offer_validity_days": [_("Enter a whole number of days.")]})
     return company_update(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.errors import NotFound, RateLimited, ValidationFailed
 from common.ratelimit import window_hit
@@ -81,7 +82,11 @@ def verification_rate_check(address: str) -> None:
     count, left = window_hit(f"contract-verify:{address}", window=window)
     if count > limit:
         raise RateLimited(
-            _("Too many checks from your address: try again in %(seconds)s seconds.")
+            ngettext(
+                "Too many checks from your address: try again in %(seconds)s second.",
+                "Too many checks from your address: try again in %(seconds)s seconds.",
+                left,
+            )
             % {"seconds": left},
             retry_after=left,
         )

@@ -204,7 +204,7 @@ class Order(models.Model):
     # ``valid_until`` (None outside seller_confirmed / buyer_confirmed). The sweep claims the
     # notice a day before and the expiry once each; the other side may ask for an extension
     # once per confirmation. A new confirmation (or an extension) clears all three.
-    valid_until = models.DateTimeField(_("offer valid until"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("confirmation valid until"), null=True, blank=True)
     expiry_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     expired_at = models.DateTimeField(null=True, blank=True, editable=False)
     extension_requested_at = models.DateTimeField(null=True, blank=True, editable=False)

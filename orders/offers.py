@@ -183,7 +183,7 @@ def offer_make(*, order_id: int, actor, version: int, values: dict, note: str = 
                 note=note,
             )
     except IntegrityError:
-        raise InvalidTransition(_("Another offer of your side was just made.")) from None
+        raise InvalidTransition(_("Your side made another offer just now.")) from None
     data = {**_event_data(offer), "superseded": superseded}
     services._record(
         order, type=OrderEvent.Type.OFFER_MADE, actor=actor, side=side, data=data, now=now

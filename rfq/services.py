@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Company, Side, User
 from catalog.models import Category
@@ -364,7 +365,11 @@ def _tell_buyer(
     values = {"seller": quotation.seller_company.legal_name, "product": rfq.product_name}
     if previous is None:
         title = _("New quotation from %(seller)s on %(product)s") % values
-        body = _("%(price)s per unit, %(incoterm)s, lead time %(days)s days.") % {
+        body = ngettext(
+            "%(price)s per unit, %(incoterm)s, lead time %(days)s day.",
+            "%(price)s per unit, %(incoterm)s, lead time %(days)s days.",
+            quotation.lead_time_days,
+        ) % {
             "price": format_money(quotation.unit_price, quotation.currency),
             "incoterm": quotation.incoterm,
             "days": quotation.lead_time_days,
