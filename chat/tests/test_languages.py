@@ -115,3 +115,15 @@ def test_an_order_event_posts_a_line_rendered_for_each_reader(
     line = Message.objects.filter(negotiation=order.negotiation_id, system_kind="agreed").get()
     assert line.system_data["side"] == "buyer"
     assert line.body.startswith("Both parties confirmed version")
+
+
+@pytest.mark.parametrize(
+    "side, expected",
+    [
+        ("buyer", "Der Käufer hat Version 3 bestätigt: Warten auf den Verkäufer."),
+        ("seller", "Der Verkäufer hat Version 3 bestätigt: Warten auf den Käufer."),
+    ],
+)
+def test_a_german_reader_reads_each_side_as_a_word_of_its_sentence(side, expected):
+    with translation.override("de"):
+        assert system_messages.render("confirmed", {"side": side, "version": 3}) == expected

@@ -346,3 +346,18 @@ def test_the_other_side_is_told_of_an_offer_made_in_the_chat(
     assert notification.title == f"The seller made an offer on {order.number}"
     assert notification.body == "packaging, Sturdier"
     assert not Notification.objects.filter(user=seller).exists()
+
+
+def test_a_german_reader_is_told_who_confirmed_in_a_german_sentence(
+    buyer, seller, product, django_capture_on_commit_callbacks
+):
+    buyer.language = "de"
+    buyer.save(update_fields=["language"])
+    order = make_order(buyer=buyer, seller=seller, status=OrderStatus.DRAFT, product=product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_services.order_confirm(order_id=order.pk, actor=seller, version=order.version)
+
+    # The side is a word of the sentence, declined by German (not a lowercased label).
+    title = Notification.objects.get(kind=Kind.ORDER_CONFIRMED).title
+    assert title == f"{order.number} wurde vom Verkäufer bestätigt"
