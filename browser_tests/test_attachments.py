@@ -50,3 +50,22 @@ def test_the_buyer_attaches_a_pdf_and_the_seller_sees_it_before_confirming(
     sealed = Revision.objects.get(order=order, version=order.agreed_version)
     assert [a["name"] for a in sealed.terms["attachments"]] == ["Spec_sheet.pdf"]
     assert order.agreed_digest == sealed.digest
+
+
+def test_unsaved_edits_hide_the_attachment_form_so_attaching_cannot_lose_them(
+    page_for, buyer, seller_confirmed
+):
+    page = page_for(buyer)
+    page.goto(f"/negotiations/{seller_confirmed.negotiation_id}/")
+    section = page.get_by_role("region", name="Attachments")
+    expect(section.get_by_role("button", name="Attach file")).to_be_visible()
+
+    page.get_by_role("link", name="Modify").click()
+    page.locator("#loi").get_by_label("Packaging").fill("Crates")
+
+    expect(section.get_by_role("button", name="Attach file")).to_be_hidden()
+    expect(section.get_by_role("status")).to_contain_text("You have unsaved changes")
+    section.screenshot(path="test-artifacts/attachments_unsaved.png")
+
+    page.get_by_role("link", name="Discard changes").click()
+    expect(section.get_by_role("button", name="Attach file")).to_be_visible()
