@@ -8,8 +8,17 @@ from orders.admin import ImmutableAdmin
 class ContractAdmin(ImmutableAdmin):
     """Read-only: contracts are written by the sealing services and the render task."""
 
-    list_display = ("order", "terms_version", "state", "sealed_at", "rendered_at", "file_size")
-    list_filter = ("state",)
+    list_display = (
+        "order",
+        "terms_version",
+        "state",
+        "seller_language",
+        "buyer_language",
+        "sealed_at",
+        "rendered_at",
+        "file_size",
+    )
+    list_filter = ("state", "seller_language", "buyer_language")
     list_select_related = ("order",)
     search_fields = ("digest", "file_sha256")
     raw_id_fields = ("order",)

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,20 @@ class Contract(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=ContractState.choices, default=ContractState.PENDING
     )
+    # The languages the PDF is written in, side by side (one column when they are the same):
+    # each side's is that of the person who confirmed the sealed version for it (services).
+    seller_language = models.CharField(
+        _("seller's language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    buyer_language = models.CharField(
+        _("buyer's language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     file = models.FileField(storage=private_storage, max_length=200, blank=True)
     file_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     file_size = models.PositiveIntegerField(null=True, blank=True)
@@ -62,6 +77,12 @@ class Contract(models.Model):
 
     def __str__(self):
         return f"{self.order} contract v{self.terms_version}"
+
+    @property
+    def languages(self) -> list[str]:
+        """The PDF's columns, left to right: the seller's language, then the buyer's unless
+        it is the same."""
+        return list(dict.fromkeys([self.seller_language, self.buyer_language]))
 
     @property
     def download_name(self) -> str:

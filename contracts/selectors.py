@@ -14,10 +14,56 @@ from common.errors import NotFound, RateLimited, ValidationFailed
 from common.ratelimit import window_hit
 from contracts import render
 from contracts.models import Contract, ContractState
-from orders.models import Order
+from orders.models import Amendment, Order, Revision
 from orders.selectors import order_get_for_user, orders_for_user
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """One side's assent to sealed terms: ``action`` is "proposed" (an amendment), "accepted"
+    (the amendment) or "confirmed" (the agreement)."""
+
+    side: str
+    user: object
+    at: object
+    action: str
+
+
+def sealed_confirmations(*, order_id: int, revision: Revision) -> list[Confirmation]:
+    """Who assented to the sealed revision, and when: the proposer of an accepted amendment
+    and its acceptor, or the two sides' confirmations of the agreement (the sealing one last).
+    Two queries at most."""
+    amendment = (
+        Amendment.objects.select_related("proposed_by")
+        .filter(order_id=order_id, agreed_version=revision.version, state=Amendment.State.ACCEPTED)
+        .first()
+    )
+    if amendment is not None:
+        first = Confirmation(
+            amendment.side, amendment.proposed_by, amendment.created_at, "proposed"
+        )
+    else:
+        earlier = (
+            Revision.objects.select_related("author")
+            .filter(order_id=order_id, version__lt=revision.version, digest=revision.digest)
+            .exclude(author_side=revision.author_side)
+            .order_by("-version")
+            .first()
+        )
+        first = (
+            Confirmation(earlier.author_side, earlier.author, earlier.created_at, "confirmed")
+            if earlier
+            else None
+        )
+    last = Confirmation(
+        revision.author_side,
+        revision.author,
+        revision.created_at,
+        "accepted" if amendment else "confirmed",
+    )
+    return [confirmation for confirmation in (first, last) if confirmation]
 
 
 def contracts_of_order(order: Order) -> list[Contract]:
@@ -58,13 +104,15 @@ def contract_get_for_user(*, user, order_id: int, contract_id: int) -> Contract:
 @dataclass(frozen=True)
 class Verification:
     """What the verification page may say: ``match`` (a sealed agreement, with its version
-    number, sealing time and whether a later version replaced it), ``altered`` (a file naming
-    a seal whose content is not what the portal issued) or ``unknown``."""
+    number, sealing time, the languages its PDF is written in and whether a later version
+    replaced it), ``altered`` (a file naming a seal whose content is not what the portal
+    issued) or ``unknown``."""
 
     outcome: str
     version: int | None = None
     sealed_at: object = None
     superseded: bool = False
+    languages: tuple[str, ...] = ()
 
     @property
     def matches(self) -> bool:
@@ -101,6 +149,7 @@ def _matched(contract: Contract) -> Verification:
         version=contract.terms_version,
         sealed_at=contract.sealed_at,
         superseded=superseded,
+        languages=tuple(contract.languages),
     )
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,6 +18,12 @@ class ContractSerializer(serializers.ModelSerializer):
     verify_url = serializers.SerializerMethodField(
         help_text="The public verification page the PDF's QR code links to."
     )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=settings.LANGUAGES),
+        read_only=True,
+        help_text="The languages the PDF is written in, side by side: the seller's, then the "
+        "buyer's (one when they share it).",
+    )
 
     class Meta:
         model = Contract
@@ -31,7 +38,11 @@ class ContractSerializer(serializers.ModelSerializer):
             "file_size",
             "pdf_url",
             "verify_url",
+            "seller_language",
+            "buyer_language",
+            "languages",
         ]
+        read_only_fields = fields
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_pdf_url(self, contract) -> str | None:
@@ -55,6 +66,10 @@ class VerificationSerializer(serializers.Serializer):
     version = serializers.IntegerField(allow_null=True)
     sealed_at = serializers.DateTimeField(allow_null=True)
     superseded = serializers.BooleanField(help_text="A later amended version replaced this one.")
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=settings.LANGUAGES),
+        help_text="The languages the matching PDF is written in (empty unless a match).",
+    )
 
 
 class VerifyFileInputSerializer(serializers.Serializer):

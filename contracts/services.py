@@ -13,14 +13,17 @@ import hashlib
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from common.files import private_storage
-from contracts import render
+from common.i18n import user_language
+from contracts import render, selectors
 from contracts.models import Contract, ContractState
 from notifications.models import Kind
 from notifications.services import Message, notifications_send
@@ -35,11 +38,12 @@ SWEEP_BATCH = 200
 
 
 def contract_seal(*, order: Order) -> Contract:
-    """The contract row of the order's sealed version (``order.agreed_version``), created once;
-    its render task is queued after commit."""
-    revision = Revision.objects.only("version", "terms_version", "digest", "created_at").get(
+    """The contract row of the order's sealed version (``order.agreed_version``), created once
+    with the languages it is written in; its render task is queued after commit."""
+    revision = Revision.objects.select_related("author").get(
         order_id=order.pk, version=order.agreed_version
     )
+    languages = party_languages(order=order, revision=revision)
     contract, created = Contract.objects.get_or_create(
         order_id=order.pk,
         agreed_version=revision.version,
@@ -47,11 +51,32 @@ def contract_seal(*, order: Order) -> Contract:
             "terms_version": revision.terms_version,
             "digest": revision.digest,
             "sealed_at": revision.created_at,
+            "seller_language": languages["seller"],
+            "buyer_language": languages["buyer"],
         },
     )
     if created:
         _enqueue([contract.pk])
     return contract
+
+
+def party_languages(*, order: Order, revision: Revision) -> dict[str, str]:
+    """Each side's language for the sealed revision's contract: the preferred language of the
+    person who confirmed (or proposed or accepted) it for that side; for a side without one
+    (not expected), that of its company's first member; else the default language."""
+    by_side = {
+        confirmation.side: confirmation.user
+        for confirmation in selectors.sealed_confirmations(order_id=order.pk, revision=revision)
+    }
+    negotiation = order.negotiation
+    companies = {"seller": negotiation.seller_company_id, "buyer": negotiation.buyer_company_id}
+    languages = {}
+    for side, company_id in companies.items():
+        user = by_side.get(side) or (
+            User.objects.filter(company_id=company_id, is_active=True).order_by("pk").first()
+        )
+        languages[side] = user_language(user) if user else settings.LANGUAGE_CODE
+    return languages
 
 
 def _enqueue(contract_ids: list[int]) -> None:

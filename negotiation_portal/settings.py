@@ -395,6 +395,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "common.choices.COUNTRY_CHOICES",
+        # User.language, and the contract PDF's seller_language, buyer_language, languages.
+        "LanguageEnum": "negotiation_portal.settings.LANGUAGES",
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "ShipmentDocumentKindEnum": "shipments.models.DocumentKind",

@@ -25,6 +25,28 @@ def test_a_party_lists_the_contracts_of_an_order(agree, api_as, buyer):
     assert item["verify_url"].endswith(reverse("contracts:verify", args=[contract.token]))
 
 
+def test_the_contract_list_names_the_languages_of_the_pdf(agree, api_as, buyer, seller):
+    seller.language, buyer.language = "zh-hans", "de"
+    seller.save(update_fields=["language"])
+    buyer.save(update_fields=["language"])
+    order = agree()
+
+    [item] = api_as(buyer).get(reverse("api-order-contracts", args=[order.pk])).json()
+
+    assert (item["seller_language"], item["buyer_language"]) == ("zh-hans", "de")
+    assert item["languages"] == ["zh-hans", "de"]
+
+
+def test_the_public_api_names_the_languages_of_a_matching_pdf(agree, api_as, buyer):
+    buyer.language = "vi"
+    buyer.save(update_fields=["language"])
+    contract = Contract.objects.get(order=agree())
+
+    body = api_as(None).get(reverse("api-verify-token", args=[contract.token])).json()
+
+    assert body["languages"] == ["en", "vi"]
+
+
 def test_a_party_downloads_the_pdf_through_the_api(agree, api_as, seller):
     order = agree()
     contract = Contract.objects.get(order=order)
@@ -66,7 +88,8 @@ def test_the_public_api_verifies_a_token_without_authentication(agree, api_as):
     assert body["matches"] is True
     assert body["version"] == 1
     assert body["superseded"] is False
-    assert set(body) == {"outcome", "matches", "version", "sealed_at", "superseded"}
+    assert body["languages"] == ["en"]
+    assert set(body) == {"outcome", "matches", "version", "sealed_at", "superseded", "languages"}
 
 
 def test_the_public_api_says_an_unknown_token_matches_nothing(api_as, db):
@@ -78,6 +101,7 @@ def test_the_public_api_says_an_unknown_token_matches_nothing(api_as, db):
         "version": None,
         "sealed_at": None,
         "superseded": False,
+        "languages": [],
     }
 
 

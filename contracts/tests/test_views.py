@@ -141,6 +141,18 @@ def test_the_qr_token_shows_the_version_and_sealing_date_and_nothing_else(agree,
         assert secret not in page
 
 
+def test_the_qr_token_names_the_languages_the_contract_is_written_in(agree, client, buyer, seller):
+    seller.language, buyer.language = "zh-hans", "de"
+    seller.save(update_fields=["language"])
+    buyer.save(update_fields=["language"])
+    contract = Contract.objects.get(order=agree())
+
+    page = client.get(reverse("contracts:verify", args=[contract.token])).content.decode()
+
+    assert "Written in:" in page
+    assert '<span lang="zh-hans">简体中文</span>, <span lang="de">Deutsch</span>' in page
+
+
 def test_an_unknown_token_matches_nothing(agree, client):
     agree()
 
