@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 from django_countries import countries
 
 from catalog.models import Unit, quantity_with_unit
@@ -82,7 +82,9 @@ def _delivery(shipping: dict) -> str:
     days = shipping.get("delivery_lead_days")
     if days is None:
         return "—"
-    return _("%(days)s days after payment") % {"days": days}
+    return ngettext("%(days)s day after payment", "%(days)s days after payment", days) % {
+        "days": days
+    }
 
 
 def _schedule(document: dict, agreed_at: datetime.datetime) -> list[dict]:
@@ -94,14 +96,20 @@ def _schedule(document: dict, agreed_at: datetime.datetime) -> list[dict]:
     rows = []
     for row in schedule_for(terms=document, agreed_at=agreed_at, shipped_on=None, received_on=None):
         if row["due_event"] in ("agreement", BalanceDue.BEFORE_SHIPMENT):
-            when = _("within %(days)s days of the agreement, by %(date)s") % {
+            when = ngettext(
+                "within %(days)s day of the agreement, by %(date)s",
+                "within %(days)s days of the agreement, by %(date)s",
+                row["due_days"],
+            ) % {
                 "days": row["due_days"],
                 "date": _date(timezone.localtime(row["due_at"]).date()),
             }
             if row["due_event"] == BalanceDue.BEFORE_SHIPMENT:
                 when = _("before shipment, %(when)s") % {"when": when}
         else:
-            when = _("%(days)s days %(event)s") % {
+            when = ngettext(
+                "%(days)s day %(event)s", "%(days)s days %(event)s", row["due_days"]
+            ) % {
                 "days": row["due_days"],
                 "event": BalanceDue(row["due_event"]).label,
             }
@@ -136,7 +144,9 @@ def _column(contract, document: dict, agreed_at, confirmations: list) -> dict:
     if payment.get("initial_payment_percent") == 100:
         balance_text = _("none (paid in full up front)")
     elif balance and payment.get("balance_due_days") is not None:
-        balance_text = _("%(days)s days %(event)s") % {
+        balance_text = ngettext(
+            "%(days)s day %(event)s", "%(days)s days %(event)s", payment["balance_due_days"]
+        ) % {
             "days": payment["balance_due_days"],
             "event": BalanceDue(balance).label,
         }
@@ -190,7 +200,11 @@ def _column(contract, document: dict, agreed_at, confirmations: list) -> dict:
                 (_("Balance due"), balance_text),
                 (
                     _("Payment deadline"),
-                    _("%(days)s days after both confirm")
+                    ngettext(
+                        "%(days)s day after both confirm",
+                        "%(days)s days after both confirm",
+                        payment["payment_deadline_days"],
+                    )
                     % {"days": payment["payment_deadline_days"]}
                     if payment.get("payment_deadline_days") is not None
                     else "—",

@@ -24,8 +24,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Company, Side, User
 from catalog.models import Category
@@ -37,7 +38,7 @@ from common.errors import (
 )
 from common.fields import clean_fields
 from common.files import attachment_content_type, original_name
-from common.i18n import later, resolve_all
+from common.i18n import later, lazy_format, resolve_all
 from common.money import format_money, price_string
 from inquiries.models import Negotiation
 from notifications.models import Kind
@@ -228,13 +229,11 @@ def _tell_sellers_of_new_rfq(rfq: RFQ, *, invited: list[int]) -> None:
         )
     if not company_ids:
         return
-    title = _("New request for quotation: %(product)s") % {"product": rfq.product_name}
-    body = _("%(quantity)s %(unit)s to %(country)s; quotations until %(deadline)s.") % {
-        "quantity": f"{rfq.quantity.normalize():f}",
-        "unit": rfq.get_unit_display(),
-        "country": rfq.destination_country.name,
-        "deadline": timezone.localtime(rfq.quotation_deadline).strftime("%Y-%m-%d %H:%M"),
-    }
+    # Lazy: each seller reads it in their own language (notifications_send renders per reader).
+    title = lazy_format(
+        gettext_lazy("New request for quotation: %(product)s"), {"product": rfq.product_name}
+    )
+    body = later(_rfq_body, rfq)
     url = reverse("rfq:detail", args=[rfq.pk])
     notifications_send(
         messages=[
@@ -353,6 +352,35 @@ def _revision_record(quotation: Quotation, *, actor: User) -> QuotationRevision:
     )
 
 
+def _rfq_body(rfq: RFQ) -> str:
+    return _("%(quantity)s %(unit)s to %(country)s; quotations until %(deadline)s.") % {
+        "quantity": f"{rfq.quantity.normalize():f}",
+        "unit": rfq.get_unit_display(),
+        "country": rfq.destination_country.name,
+        "deadline": date_format(timezone.localtime(rfq.quotation_deadline), "DATETIME_FORMAT"),
+    }
+
+
+def _quotation_body(quotation: Quotation) -> str:
+    return ngettext(
+        "%(price)s per unit, %(incoterm)s, lead time %(days)s day.",
+        "%(price)s per unit, %(incoterm)s, lead time %(days)s days.",
+        quotation.lead_time_days,
+    ) % {
+        "price": format_money(quotation.unit_price, quotation.currency),
+        "incoterm": quotation.incoterm,
+        "days": quotation.lead_time_days,
+    }
+
+
+def _revision_body(before: dict, after: dict) -> str:
+    return "\n".join(
+        _("%(field)s: %(before)s → %(after)s")
+        % {"field": c["label"], "before": c["before"] or "—", "after": c["after"] or "—"}
+        for c in selectors.quotation_revision_changes(before, after)
+    )
+
+
 def _tell_buyer(
     quotation: Quotation,
     *,
@@ -363,25 +391,13 @@ def _tell_buyer(
     """The RFQ's buyer company is told of a new quotation, or of a revision and what changed
     (kind ``rfq_quotation_received``)."""
     values = {"seller": quotation.seller_company.legal_name, "product": rfq.product_name}
+    # Lazy: the buyer's members read it in their own language.
     if previous is None:
-        title = _("New quotation from %(seller)s on %(product)s") % values
-        body = ngettext(
-            "%(price)s per unit, %(incoterm)s, lead time %(days)s day.",
-            "%(price)s per unit, %(incoterm)s, lead time %(days)s days.",
-            quotation.lead_time_days,
-        ) % {
-            "price": format_money(quotation.unit_price, quotation.currency),
-            "incoterm": quotation.incoterm,
-            "days": quotation.lead_time_days,
-        }
+        title = lazy_format(gettext_lazy("New quotation from %(seller)s on %(product)s"), values)
+        body = later(_quotation_body, quotation)
     else:
-        title = _("%(seller)s revised its quotation on %(product)s") % values
-        changes = selectors.quotation_revision_changes(previous.terms, revision.terms)
-        body = "\n".join(
-            _("%(field)s: %(before)s → %(after)s")
-            % {"field": c["label"], "before": c["before"] or "—", "after": c["after"] or "—"}
-            for c in changes
-        )
+        title = lazy_format(gettext_lazy("%(seller)s revised its quotation on %(product)s"), values)
+        body = later(_revision_body, previous.terms, revision.terms)
     notifications_send(
         messages=[
             Message(

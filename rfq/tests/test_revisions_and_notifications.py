@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import SellerFactory
 from catalog.tests.factories import ProductFactory
@@ -152,6 +153,20 @@ def test_the_buyer_is_told_of_a_new_quotation(rfq, seller, buyer, committed):
     assert "New quotation from" in notification.title
     assert notification.url == reverse("rfq:detail", args=[rfq.pk]) + "#quotations"
     assert [m.to for m in mail.outbox] == [[buyer.email]]
+
+
+def test_a_german_buyer_is_told_of_a_chinese_sellers_quotation_in_german(
+    rfq, seller, buyer, committed
+):
+    buyer.language, seller.language = "de", "zh-hans"
+    buyer.save(update_fields=["language"])
+    seller.save(update_fields=["language"])
+
+    with committed(), translation.override("zh-hans"):  # the seller's request
+        services.quotation_submit(rfq_id=rfq.pk, actor=seller, values=quotation_values())
+
+    notification = Notification.objects.get(user=buyer, kind=Kind.RFQ_QUOTATION_RECEIVED)
+    assert notification.title.startswith("Neues Angebot von")
 
 
 def test_the_buyer_is_told_what_a_revision_changed(submitted, seller, buyer, committed):
