@@ -21,20 +21,6 @@ pytestmark = pytest.mark.django_db
 AGREED = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=datetime.UTC)  # deadline: 17 March
 
 
-@pytest.fixture
-def chinese_seller(seller):
-    seller.language = "zh-hans"
-    seller.save(update_fields=["language"])
-    return seller
-
-
-@pytest.fixture
-def german_buyer(buyer):
-    buyer.language = "de"
-    buyer.save(update_fields=["language"])
-    return buyer
-
-
 def in_language(language: str, msgid: str) -> str:
     with translation.override(language):
         return translation.gettext(msgid)
