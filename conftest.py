@@ -130,6 +130,22 @@ def buyer(buyer_company):
 
 
 @pytest.fixture
+def chinese_seller(seller):
+    """The seller, reading the portal in Simplified Chinese."""
+    seller.language = "zh-hans"
+    seller.save(update_fields=["language"])
+    return seller
+
+
+@pytest.fixture
+def german_buyer(buyer):
+    """The buyer, reading the portal in German."""
+    buyer.language = "de"
+    buyer.save(update_fields=["language"])
+    return buyer
+
+
+@pytest.fixture
 def other_buyer(db):
     return BuyerFactory(username="other_buyer")
 

@@ -4,6 +4,7 @@ agreed order with a reason, the buyer sees it as a diff and accepts it."""
 import pytest
 from playwright.sync_api import expect
 
+from browser_tests.layout import no_page_scroll as _no_page_scroll
 from orders.models import Order, OrderStatus
 from orders.tests.factories import make_order
 
@@ -11,13 +12,6 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-
-
-def _no_page_scroll(page):
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} is {overflow} px wider than the screen"
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])

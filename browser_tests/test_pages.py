@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from browser_tests.layout import inside_screen as _inside_screen
+from browser_tests.layout import no_page_scroll as _no_page_scroll
 from catalog.management.commands.load_demo_data import product_image
 from orders.models import OrderStatus
 from orders.tests.factories import make_order
@@ -53,25 +55,6 @@ def trade(buyer, seller, product):
         rival.company.save()
         QuotationFactory(rfq=rfq, author=rival, unit_price=Decimal(price))
     return {"order": awaiting, "rfq": rfq, "product": product}
-
-
-def _no_page_scroll(page):
-    """The page itself never scrolls sideways (a table may, inside its own box)."""
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} is {overflow} px wider than the screen"
-
-
-def _inside_screen(page, locator):
-    """Every matched element lies fully inside the viewport's width (nothing cut off)."""
-    width = page.viewport_size["width"]
-    count = locator.count()
-    assert count, "nothing matched"
-    for index in range(count):
-        box = locator.nth(index).bounding_box()
-        assert box is not None
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (index, box)
 
 
 @WIDTHS

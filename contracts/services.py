@@ -18,11 +18,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.files import private_storage
-from common.i18n import user_language
+from common.i18n import lazy_format, user_language
 from contracts import render, selectors
 from contracts.models import Contract, ContractState
 from notifications.models import Kind
@@ -152,11 +152,14 @@ def _notify(contract: Contract, *, attach: bool) -> None:
     first = not Contract.objects.filter(
         order_id=order.pk, agreed_version__lt=contract.agreed_version
     ).exists()
-    title = (
+    # Lazy: each member reads it in their own language (notifications_send resolves it per
+    # recipient); formatted here it took the language of whoever confirmed last.
+    title = lazy_format(
         _("%(number)s was confirmed by both parties: contract version %(version)s")
         if first
-        else _("%(number)s was amended: contract version %(version)s")
-    ) % values
+        else _("%(number)s was amended: contract version %(version)s"),
+        values,
+    )
     body = (
         _("The sealed contract is attached and on the order page.")
         if attach

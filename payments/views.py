@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Side
 from common.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from common.files import private_file_response
+from common.money import money_string
 from common.views import posted_version
 from payments import selectors, services
 from payments.models import BANK_FIELDS, BankAccount, PaymentStatus
@@ -110,7 +111,9 @@ def pay(request, order_id: int):
         "posted": posted,
         # A fresh key per rendering: resending this very form finds the first payment.
         "idempotency_key": posted.get("idempotency_key") or uuid.uuid4().hex,
-        "amount": posted.get("amount") or summary.amounts.suggested,
+        # In the format parse_amount reads ("864.00"), not the page's locale ("864,0000").
+        "amount": posted.get("amount")
+        or money_string(summary.amounts.suggested, summary.amounts.currency),
     }
     return render(request, "payments/pay.html", context, status=400 if errors else 200)
 

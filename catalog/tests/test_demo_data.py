@@ -87,6 +87,35 @@ def test_documented_demo_logins_work(username, password, side):
     assert user.side == side
 
 
+def test_demo_users_read_the_language_of_their_country_but_the_two_first_logins_english():
+    load()
+
+    languages = dict(User.objects.values_list("username", "language"))
+    assert languages == {
+        "seller": "en",
+        "chen.jing": "zh-hans",
+        "lan.nguyen": "vi",
+        "minh.tran": "vi",
+        "buyer": "en",
+        "jonas.weber": "de",
+        "emily.carter": "en",
+        "david.kim": "en",
+        "rafael.souza": "pt-br",
+        "beatriz.lima": "pt-br",
+        "admin": "en",
+    }
+
+
+def test_loading_again_keeps_a_language_the_user_chose():
+    load()
+    User.objects.filter(username="chen.jing").update(language="en")
+
+    output = load()
+
+    assert User.objects.get(username="chen.jing").language == "en"
+    assert "users: 11 unchanged" in output
+
+
 def test_admin_demo_login_is_a_staff_superuser_without_a_company():
     load()
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -309,3 +311,16 @@ def test_outsiders_get_404_for_the_slip(awaiting_order, buyer, other_buyer, as_u
         awaiting_order, buyer, "100.00", slip=SimpleUploadedFile("s.pdf", b"%PDF-1.4", "x")
     )
     assert as_user(other_buyer).get(reverse("payments:slip", args=[payment.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "de", "zh-hans"])
+def test_the_payment_form_starts_with_an_amount_it_accepts_in_every_language(
+    awaiting_order, buyer, as_user, language
+):
+    # A German page once prefilled "1545,0000": the decimal comma that parse_amount refuses.
+    buyer.language = language
+    buyer.save(update_fields=["language"])
+
+    content = as_user(buyer).get(reverse("payments:pay", args=[awaiting_order.pk])).content
+
+    assert re.findall(rb"name=\"amount\" id=\"[^\"]+\" value=\"([^\"]*)\"", content) == [b"1545.00"]

@@ -31,6 +31,17 @@
       .join("");
   }
 
+  // The reader's language, as the server rendered the page (<html lang>); an unknown tag
+  // falls back to the browser's default locale.
+  function pageLocale() {
+    var lang = document.documentElement.lang;
+    try {
+      return lang && Intl.DateTimeFormat.supportedLocalesOf([lang]).length ? lang : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     if (match) {
@@ -450,7 +461,8 @@
     who.textContent = message.sender ? message.sender.name : this.t("system");
     var when = document.createElement("time");
     when.dateTime = message.created_at;
-    when.textContent = new Date(message.created_at).toLocaleTimeString([], {
+    // The page's language (the reader's), not the browser's: "23:11" for a German reader.
+    when.textContent = new Date(message.created_at).toLocaleTimeString(pageLocale(), {
       hour: "2-digit",
       minute: "2-digit",
     });

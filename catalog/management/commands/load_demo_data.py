@@ -142,20 +142,22 @@ QUICK_REPLIES = {
     ],
 }
 
-# (username, password, first name, last name, company legal name); README lists them.
+# (username, password, first name, last name, company legal name, language); README lists them.
+# Each reads the portal in their country's language, except the two logins README offers for a
+# first look, seller and buyer: they stay English (the switcher in the navigation changes it).
 USERS = [
-    ("seller", "seller-demo-1", "Li", "Wei", "Ningbo Bright Housewares Co., Ltd."),
-    ("chen.jing", "seller-demo-2", "Chen", "Jing", "Ningbo Bright Housewares Co., Ltd."),
-    ("lan.nguyen", "seller-demo-3", "Lan", "Nguyen", "Saigon Craft & Textile JSC"),
-    ("minh.tran", "seller-demo-4", "Minh", "Tran", "Saigon Craft & Textile JSC"),
-    ("buyer", "buyer-demo-1", "Anna", "Becker", "Hanse Trading GmbH"),
-    ("jonas.weber", "buyer-demo-2", "Jonas", "Weber", "Hanse Trading GmbH"),
-    ("emily.carter", "buyer-demo-3", "Emily", "Carter", "Lakeshore Home Goods Inc."),
-    ("david.kim", "buyer-demo-4", "David", "Kim", "Lakeshore Home Goods Inc."),
-    ("rafael.souza", "buyer-demo-5", "Rafael", "Souza", "Casa Verde Importadora Ltda."),
-    ("beatriz.lima", "buyer-demo-6", "Beatriz", "Lima", "Casa Verde Importadora Ltda."),
+    ("seller", "seller-demo-1", "Li", "Wei", "Ningbo Bright Housewares Co., Ltd.", "en"),
+    ("chen.jing", "seller-demo-2", "Chen", "Jing", "Ningbo Bright Housewares Co., Ltd.", "zh-hans"),
+    ("lan.nguyen", "seller-demo-3", "Lan", "Nguyen", "Saigon Craft & Textile JSC", "vi"),
+    ("minh.tran", "seller-demo-4", "Minh", "Tran", "Saigon Craft & Textile JSC", "vi"),
+    ("buyer", "buyer-demo-1", "Anna", "Becker", "Hanse Trading GmbH", "en"),
+    ("jonas.weber", "buyer-demo-2", "Jonas", "Weber", "Hanse Trading GmbH", "de"),
+    ("emily.carter", "buyer-demo-3", "Emily", "Carter", "Lakeshore Home Goods Inc.", "en"),
+    ("david.kim", "buyer-demo-4", "David", "Kim", "Lakeshore Home Goods Inc.", "en"),
+    ("rafael.souza", "buyer-demo-5", "Rafael", "Souza", "Casa Verde Importadora Ltda.", "pt-br"),
+    ("beatriz.lima", "buyer-demo-6", "Beatriz", "Lima", "Casa Verde Importadora Ltda.", "pt-br"),
 ]
-ADMIN = ("admin", "admin-demo-1", "Portal", "Admin")
+ADMIN = ("admin", "admin-demo-1", "Portal", "Admin", "en")
 
 CATEGORIES = [
     "Drinkware",
@@ -508,9 +510,14 @@ def load_companies(tally: Tally) -> dict[str, Company]:
 
 
 def load_users(tally: Tally, companies: dict[str, Company], *, reset_passwords: bool) -> None:
-    rows = [(*user[:4], companies[user[4]], False) for user in USERS]
-    rows.append((*ADMIN, None, True))
-    for username, password, first_name, last_name, company, is_admin in rows:
+    rows = [(*user[:4], companies[user[4]], user[5], False) for user in USERS]
+    rows.append((*ADMIN[:4], None, ADMIN[4], True))
+    for username, password, first_name, last_name, company, language, is_admin in rows:
+        # Like the password, the language is set once: a demo user who switched keeps it.
+        def on_create(user, password=password, language=language):
+            user.set_password(password)
+            user.language = language
+
         user = upsert(
             tally,
             User,
@@ -524,7 +531,7 @@ def load_users(tally: Tally, companies: dict[str, Company], *, reset_passwords: 
                 "is_superuser": is_admin,
                 "is_active": True,
             },
-            on_create=lambda user, password=password: user.set_password(password),
+            on_create=on_create,
         )
         if reset_passwords and not user.check_password(password):
             user.set_password(password)
