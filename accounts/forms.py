@@ -126,7 +126,8 @@ class CompanyProfileForm(CompanyFieldsMixin, forms.ModelForm):
         choices=lambda: [("", _("The currency of the country"))] + currency_choices(),
         required=False,
         help_text=_(
-            "Amounts in other currencies are shown with their approximate equivalent in this currency."
+            "Amounts in other currencies are shown with their approximate equivalent in "
+            "this currency."
         ),
     )
 

@@ -61,7 +61,8 @@ class Company(models.Model):
         validators=[validate_currency],
         blank=True,
         help_text=_(
-            "Amounts in other currencies are shown with their approximate equivalent in this currency."
+            "Amounts in other currencies are shown with their approximate equivalent in "
+            "this currency."
         ),
     )
     # A seller's default sales contact: Start Order fills the seller contact from it.

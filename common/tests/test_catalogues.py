@@ -1,8 +1,14 @@
 """Every catalogue in locale/ is complete: nothing untranslated, nothing fuzzy.
 
 Passes when locale/ holds no catalogue yet; each language's catalogue is checked once it exists.
+And the catalogues are up to date: makemessages, run on a copy of the source, finds no string
+they lack (a string marked for translation but never added to the catalogues would show in
+English to every reader).
 """
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +55,29 @@ def test_an_untranslated_or_fuzzy_entry_is_found(tmp_path):
         "fuzzy: 'Log out'",
         "untranslated: ('%(n)s day', '%(n)s days')",
     ]
+
+
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="needs gettext (apt-get install gettext)"
+)
+def test_makemessages_finds_no_string_the_catalogues_lack(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(
+        settings.BASE_DIR,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "var", "docs", "node_modules", "test-artifacts", "__pycache__", "*.mo"
+        ),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--all", "--no-obsolete"]
+        + ["--ignore=.venv", "--ignore=var", "--ignore=node_modules"],
+        cwd=source,
+        check=True,
+        capture_output=True,
+    )
+    problems = {
+        po.parent.parent.name: _problems(po)
+        for po in sorted((source / "locale").glob("*/LC_MESSAGES/*.po"))
+    }
+    assert problems == {language: [] for language in problems}
