@@ -4,7 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext_lazy
 
 from accounts.models import Company
 from common.errors import ValidationFailed
@@ -25,19 +25,20 @@ class Unit(models.TextChoices):
     ROLL = "roll", _("roll")
 
 
-# Singular and plural of each unit, so that a quantity reads "1 piece" and "1,000 pieces".
+# Singular and plural of each unit, so that a quantity reads "1 piece" and "1,000 pieces"
+# (context "quantity": the plain unit names above are other messages).
 UNIT_FORMS = {
-    Unit.PIECE: ("piece", "pieces"),
-    Unit.SET: ("set", "sets"),
-    Unit.PAIR: ("pair", "pairs"),
-    Unit.BOX: ("box", "boxes"),
-    Unit.CARTON: ("carton", "cartons"),
-    Unit.KG: ("kg", "kg"),
-    Unit.TONNE: ("tonne", "tonnes"),
-    Unit.METRE: ("metre", "metres"),
-    Unit.SQUARE_METRE: ("square metre", "square metres"),
-    Unit.LITRE: ("litre", "litres"),
-    Unit.ROLL: ("roll", "rolls"),
+    Unit.PIECE: npgettext_lazy("quantity", "piece", "pieces", "count"),
+    Unit.SET: npgettext_lazy("quantity", "set", "sets", "count"),
+    Unit.PAIR: npgettext_lazy("quantity", "pair", "pairs", "count"),
+    Unit.BOX: npgettext_lazy("quantity", "box", "boxes", "count"),
+    Unit.CARTON: npgettext_lazy("quantity", "carton", "cartons", "count"),
+    Unit.KG: npgettext_lazy("quantity", "kg", "kg", "count"),
+    Unit.TONNE: npgettext_lazy("quantity", "tonne", "tonnes", "count"),
+    Unit.METRE: npgettext_lazy("quantity", "metre", "metres", "count"),
+    Unit.SQUARE_METRE: npgettext_lazy("quantity", "square metre", "square metres", "count"),
+    Unit.LITRE: npgettext_lazy("quantity", "litre", "litres", "count"),
+    Unit.ROLL: npgettext_lazy("quantity", "roll", "rolls", "count"),
 }
 
 
@@ -60,7 +61,7 @@ def unit_label(unit: str, quantity) -> str:
     forms = UNIT_FORMS.get(unit)
     if forms is None:
         return unit
-    return ngettext(forms[0], forms[1], 1 if quantity == 1 else 2)
+    return str(forms % {"count": 1 if quantity == 1 else 2})
 
 
 class Category(models.Model):
