@@ -223,7 +223,9 @@ class ChatConsumer(PooledDatabaseConsumer, AsyncJsonWebsocketConsumer):
     async def on_message(self, content):
         client_id = content.get("client_id")
         if not isinstance(client_id, str) or not client_id.strip():
-            raise ValidationFailed({"client_id": [_("Send your own id for each message.")]})
+            raise ValidationFailed(
+                {"client_id": [_("Send a client_id of your own for each message.")]}
+            )
         message, created = await db_to_async(services.message_post)(
             negotiation_id=self.negotiation_id,
             actor=self.user,

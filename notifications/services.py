@@ -249,7 +249,11 @@ def notification_preferences_set(*, actor, email_kinds: list[str]) -> None:
     unknown = sorted(set(email_kinds) - set(Kind.values))
     if unknown:
         raise ValidationFailed(
-            {"email_kinds": [_("Unknown kind: %(kinds)s.") % {"kinds": ", ".join(unknown)}]}
+            {
+                "email_kinds": [
+                    _("Unknown notification kind: %(kinds)s.") % {"kinds": ", ".join(unknown)}
+                ]
+            }
         )
     NotificationPreference.objects.filter(user=actor).delete()
     NotificationPreference.objects.bulk_create(

@@ -111,7 +111,7 @@ def revisions_for_user(*, user, order_id: int) -> QuerySet[Revision]:
 def revision_get_for_user(*, user, order_id: int, version: int) -> Revision:
     revision = revisions_for_user(user=user, order_id=order_id).filter(version=version).first()
     if revision is None:
-        raise NotFound(_("No revision %(version)s.") % {"version": version})
+        raise NotFound(_("No version %(version)s.") % {"version": version})
     return revision
 
 
@@ -124,7 +124,7 @@ def revision_diff_for_user(*, user, order_id: int, from_version: int, to_version
         documents[order.version] = order_terms.canonical(order_terms.from_order(order))
     missing = wanted - documents.keys()
     if missing:
-        raise NotFound(_("No revision %(version)s.") % {"version": min(missing)})
+        raise NotFound(_("No version %(version)s.") % {"version": min(missing)})
     return {
         "from_version": from_version,
         "to_version": to_version,

@@ -142,8 +142,8 @@ def _extend_refusal(order: Order) -> str:
     if order.offer_expired() or order.offer_expires_soon() or order.extension_requested_at:
         return ""
     return _(
-        "This confirmation is valid until %(when)s: it can be extended in its last day, once "
-        "it expired, or when the other side asks."
+        "This confirmation is valid until %(when)s: it can be extended on its last day, once "
+        "it has expired, or when the other side asks."
     ) % {"when": _valid_until_text(order)}
 
 
@@ -424,7 +424,9 @@ def offer_valid_until(raw, *, default_days: int, now: datetime.datetime) -> date
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value <= now:
-        raise ValidationFailed({"valid_until": [_("The offer must be valid until a later time.")]})
+        raise ValidationFailed(
+            {"valid_until": [_("The confirmation must stay valid until a later time.")]}
+        )
     if value > now + datetime.timedelta(days=MAX_OFFER_VALIDITY_DAYS):
         raise ValidationFailed(
             {

@@ -320,7 +320,7 @@ def test_saving_an_unknown_email_kind_is_a_400_and_changes_nothing(buyer, client
     response = client.post("/notifications/settings/", {"email": ["new_inquiry", "bogus"]})
 
     assert response.status_code == 400
-    assert b"Unknown kind: bogus." in response.content
+    assert b"Unknown notification kind: bogus." in response.content
     assert not NotificationPreference.objects.exists()
 
 
