@@ -277,15 +277,17 @@ def _close(*, order_id, amendment_id, actor, version, action, state, event) -> A
 
 def amendments_for_user(*, user, order_id: int) -> QuerySet[Amendment]:
     """The order's amendments, oldest first; NotFound for anyone who may not see the order."""
-    order = selectors.order_get_for_user(user=user, order_id=order_id)
-    return order.amendments.select_related("proposed_by", "decided_by").order_by("created_at", "pk")
+    return selectors.proposals_for_user(user=user, order_id=order_id, relation="amendments")
 
 
 def amendment_get_for_user(*, user, order_id: int, amendment_id: int) -> Amendment:
-    amendment = amendments_for_user(user=user, order_id=order_id).filter(pk=amendment_id).first()
-    if amendment is None:
-        raise NotFound(_("No such amendment."))
-    return amendment
+    return selectors.proposal_get_for_user(
+        user=user,
+        order_id=order_id,
+        relation="amendments",
+        pk=amendment_id,
+        missing=_("No such amendment."),
+    )
 
 
 def open_amendment(order: Order) -> Amendment | None:

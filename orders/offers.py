@@ -346,15 +346,13 @@ def offer_withdraw(*, order_id: int, offer_id: int, actor) -> Offer:
 
 def offers_for_user(*, user, order_id: int) -> QuerySet[Offer]:
     """The order's offers, oldest first; NotFound for anyone who may not see the order."""
-    order = selectors.order_get_for_user(user=user, order_id=order_id)
-    return order.offers.select_related("proposed_by", "decided_by").order_by("created_at", "pk")
+    return selectors.proposals_for_user(user=user, order_id=order_id, relation="offers")
 
 
 def offer_get_for_user(*, user, order_id: int, offer_id: int) -> Offer:
-    offer = offers_for_user(user=user, order_id=order_id).filter(pk=offer_id).first()
-    if offer is None:
-        raise NotFound(_("No such offer."))
-    return offer
+    return selectors.proposal_get_for_user(
+        user=user, order_id=order_id, relation="offers", pk=offer_id, missing=_("No such offer.")
+    )
 
 
 def offer_is_current(offer: Offer, order: Order) -> bool:

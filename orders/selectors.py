@@ -103,6 +103,26 @@ def side_of(user, order: Order) -> str | None:
     return negotiation_side(user, order.negotiation)
 
 
+def proposals_for_user(*, user, order_id: int, relation: str) -> QuerySet:
+    """An order's proposals (``relation``: "offers" or "amendments"), oldest first; NotFound
+    for anyone who may not see the order."""
+    order = order_get_for_user(user=user, order_id=order_id)
+    return (
+        getattr(order, relation)
+        .select_related("proposed_by", "decided_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def proposal_get_for_user(*, user, order_id: int, relation: str, pk: int, missing: str):
+    """One proposal of the order; NotFound with ``missing`` when the user may not see it."""
+    proposal = proposals_for_user(user=user, order_id=order_id, relation=relation)
+    proposal = proposal.filter(pk=pk).first()
+    if proposal is None:
+        raise NotFound(missing)
+    return proposal
+
+
 def revisions_for_user(*, user, order_id: int) -> QuerySet[Revision]:
     order = order_get_for_user(user=user, order_id=order_id)
     return order.revisions.select_related("author").order_by("version")
