@@ -16,7 +16,7 @@ from accounts.models import Side
 from common.errors import NotFound
 from common.money import quantize
 from orders import services as order_services
-from orders.models import BalanceDue, Order, Revision
+from orders.models import BalanceDue, Order, OrderStatus, Revision
 from orders.selectors import order_get_for_user, orders_for_user, side_of
 from payments.models import (
     BankAccount,
@@ -31,6 +31,10 @@ from payments.models import (
     RefundState,
     Reminder,
 )
+
+# A transfer the buyer reported is decided by the seller while the order takes payments, and
+# still after it was cancelled: the money may have arrived (received, it is owed back).
+DECIDING_STATES = (*order_services.PAYING_STATES, OrderStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,7 @@ class PaymentSummary:
 
     @property
     def can_decide(self) -> bool:
-        return self.side == Side.SELLER and self.paying
+        return self.side == Side.SELLER and self.order.status in DECIDING_STATES
 
     @property
     def can_cancel_overdue(self) -> bool:

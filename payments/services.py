@@ -408,7 +408,9 @@ def refund_mark_refunded(*, refund_id: int, actor) -> Refund:
     return refund
 
 
-def _payable_order(*, order_id: int, actor, side: str) -> Order:
+def _payable_order(
+    *, order_id: int, actor, side: str, states=order_services.PAYING_STATES
+) -> Order:
     order = order_get_for_user(user=actor, order_id=order_id)
     if side_of(actor, order) != side:
         raise NotAllowed(
@@ -417,7 +419,7 @@ def _payable_order(*, order_id: int, actor, side: str) -> Order:
     # The state is read under the order's row lock: a cancellation or amendment racing this
     # payment waits for it, or it for them.
     order = _locked_order(order_id)
-    if order.status not in order_services.PAYING_STATES:
+    if order.status not in states:
         raise InvalidTransition(
             _("The order is %(status)s: no payments are taken.")
             % {"status": order.get_status_display()},
@@ -526,12 +528,21 @@ def _settle(order: Order) -> Order:
 @transaction.atomic
 def payment_mark_received(*, payment_id: int, actor) -> Payment:
     """submitted -> received (the seller saw the money arrive); may pay instalments, make the
-    order ready to ship, or complete a delivered order."""
+    order ready to ship, or complete a delivered order. On an order cancelled meanwhile the
+    money is recorded as a refund owed to the buyer."""
     payment = selectors.payment_get_for_user(user=actor, payment_id=payment_id)
-    order = _payable_order(order_id=payment.order_id, actor=actor, side=Side.SELLER)
+    order = _payable_order(
+        order_id=payment.order_id,
+        actor=actor,
+        side=Side.SELLER,
+        states=selectors.DECIDING_STATES,
+    )
     payment = _decide(payment, actor=actor, target=PaymentStatus.RECEIVED, reason="")
     _notify_payment(payment, Kind.PAYMENT_RECEIVED, to_side=Side.BUYER)
-    _settle(order)
+    if order.status == OrderStatus.CANCELLED:
+        _refund_owe(order=order, amount=_kept(order), reason=RefundReason.CANCELLED)
+    else:
+        _settle(order)
     return payment
 
 
@@ -544,7 +555,12 @@ def payment_reject(*, payment_id: int, actor, reason: str) -> Payment:
     if len(reason) > 500:
         raise ValidationFailed({"reason": [_("At most 500 characters.")]})
     payment = selectors.payment_get_for_user(user=actor, payment_id=payment_id)
-    _payable_order(order_id=payment.order_id, actor=actor, side=Side.SELLER)
+    _payable_order(
+        order_id=payment.order_id,
+        actor=actor,
+        side=Side.SELLER,
+        states=selectors.DECIDING_STATES,
+    )
     payment = _decide(payment, actor=actor, target=PaymentStatus.REJECTED, reason=reason)
     _notify_payment(payment, Kind.PAYMENT_REJECTED, to_side=Side.BUYER)
     return payment

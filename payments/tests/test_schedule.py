@@ -270,6 +270,68 @@ def test_a_refused_cancel_records_no_refund(overdue_with_money, seller):
 
 
 @pytest.fixture
+def cancelled_with_a_transfer_pending(overdue_with_money, buyer, seller):
+    """The buyer reported a 545.00 transfer; the seller cancelled before seeing it arrive."""
+    transfer = pay(overdue_with_money, buyer, "545.00", key="key-pending-1")
+    services.order_cancel_for_non_payment(
+        order_id=overdue_with_money.pk,
+        actor=seller,
+        version=overdue_with_money.version,
+        reason="Balance never paid",
+    )
+    return transfer
+
+
+def test_a_transfer_that_arrives_after_the_cancel_is_owed_back_too(
+    cancelled_with_a_transfer_pending, seller, buyer
+):
+    services.payment_mark_received(payment_id=cancelled_with_a_transfer_pending.pk, actor=seller)
+
+    order = cancelled_with_a_transfer_pending.order
+    owed = Refund.objects.filter(order=order).order_by("pk")
+    assert [(r.amount, r.reason) for r in owed] == [
+        (Decimal("1000.00"), RefundReason.CANCELLED),
+        (Decimal("545.00"), RefundReason.CANCELLED),
+    ]
+    assert fresh(order).status == OrderStatus.CANCELLED
+
+
+def test_the_seller_may_reject_a_transfer_reported_before_the_cancel(
+    cancelled_with_a_transfer_pending, seller
+):
+    payment = services.payment_reject(
+        payment_id=cancelled_with_a_transfer_pending.pk, actor=seller, reason="Never arrived"
+    )
+
+    assert payment.status == "rejected"
+    assert Refund.objects.filter(order=payment.order).count() == 1  # the 1,000.00 only
+
+
+def test_the_payment_panel_lets_the_seller_decide_a_transfer_after_the_cancel(
+    cancelled_with_a_transfer_pending, seller
+):
+    order = fresh(cancelled_with_a_transfer_pending.order)
+
+    assert selectors.payment_summary(user=seller, order=order).can_decide
+
+
+def test_the_sellers_payments_page_offers_mark_received_after_the_cancel(
+    cancelled_with_a_transfer_pending, seller, client
+):
+    client.force_login(seller)
+
+    page = client.get(f"/payments/orders/{cancelled_with_a_transfer_pending.order_id}/")
+
+    assert page.status_code == 200
+    assert "Mark received" in page.content.decode()
+
+
+def test_no_new_payment_is_taken_after_the_cancel(cancelled_with_a_transfer_pending, buyer):
+    with pytest.raises(InvalidTransition):
+        pay(cancelled_with_a_transfer_pending.order, buyer, "100.00", key="key-after-cancel")
+
+
+@pytest.fixture
 def owed(overdue_with_money, seller):
     services.order_cancel_for_non_payment(
         order_id=overdue_with_money.pk,
