@@ -168,9 +168,14 @@ def test_products_show_their_picture_or_a_placeholder(page_for, buyer, seller, t
     page = page_for(buyer, viewport=viewport)
     page.goto("/products/")
 
-    picture = page.locator(f"img.product-image[alt='{trade['product'].name}']")
+    selector = f"img.product-image[alt='{trade['product'].name}']"
+    picture = page.locator(selector)
     expect(picture).to_be_visible()
-    assert picture.evaluate("img => img.complete && img.naturalWidth") == 480
+    picture.scroll_into_view_if_needed()  # lazy-loaded below the fold on a phone
+    page.wait_for_function(
+        "selector => document.querySelector(selector).complete", arg=selector, timeout=10_000
+    )
+    assert picture.evaluate("img => img.naturalWidth") == 480
     card = page.locator(".product-card", has_text="Bamboo board without picture")
     expect(card.locator(".product-image-placeholder")).to_be_visible()
     expect(card.locator(".product-image-placeholder")).to_have_attribute(
