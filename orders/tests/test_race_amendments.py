@@ -18,7 +18,7 @@ from orders.models import Amendment, Order, OrderEvent, OrderStatus
 from orders.signals import order_amended
 from orders.tests.factories import make_order
 from payments import services as payment_services
-from payments.models import PaymentStatus
+from payments.models import PaymentStatus, Refund
 from payments.tests.factories import make_overdue, pay, set_bank_details
 
 S = OrderStatus
@@ -172,11 +172,18 @@ def test_accept_cancel_and_a_payment_racing_lose_nothing(
         amendment.refresh_from_db()
         winners = accepted + cancelled + recorded
         assert winners >= 1
-        # Every winner moved the version on once and left its event; losers left nothing.
-        assert fresh.version == base + winners
+        # A transfer marked received after the cancel won is owed back: a refund event, the
+        # cancelled order's version and instalments untouched.
+        after_cancel = recorded and cancelled
+        # Every winner left its event and, but for that refund, moved the version on once;
+        # losers left nothing.
+        assert fresh.version == base + winners - after_cancel
         assert fresh.events.filter(version__gt=base).count() == winners
         assert (payment.status == PaymentStatus.RECEIVED) == recorded
-        assert (fresh.initial_paid_at is not None) == recorded
+        assert (fresh.initial_paid_at is not None) == (recorded and not after_cancel)
+        if cancelled:  # whatever arrived is owed back, once
+            owed = Refund.objects.filter(order=fresh).values_list("amount", flat=True)
+            assert list(owed) == ([Decimal("1545.00")] if recorded else [])
         assert (amendment.state == Amendment.State.ACCEPTED) == accepted
         assert (fresh.status == S.CANCELLED) == cancelled
         assert [pk for pk, _ in amended_totals].count(order.pk) == int(accepted)
