@@ -256,9 +256,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # processes in production.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Django's Redis cache with one connection pool per process (common.cache says why).
+    CACHES = {"default": {"BACKEND": "common.cache.SharedPoolRedisCache", "LOCATION": REDIS_URL}}
     # Redis pub/sub by default: a broadcast is one PUBLISH and reaches each process's sockets
     # at once, where the list-based layer costs four round trips per broadcast and one
     # blocking pop per socket per message (measured: docs/performance.md, chat rows).

@@ -195,7 +195,7 @@ def test_redis_url_switches_the_channel_layer_and_the_cache_to_redis(production)
         {"address": "redis://cache.internal:6379/1", "socket_timeout": 15}
     ]
     assert production["CACHE"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.SharedPoolRedisCache",
         "LOCATION": "redis://cache.internal:6379/1",
     }
 
