@@ -485,10 +485,10 @@ CHAT_MAX_FRAME_BYTES = 64 * 1024
 # change of company or active flag act at once through the user's group, whatever this is).
 CHAT_ACCESS_RECHECK_SECONDS = 5
 # Threads per process for the database work of chat and notification sockets
-# (common.realtime.db_to_async); each holds a pooled connection while it runs.
-WEBSOCKET_DB_THREADS = env.int(
-    "WEBSOCKET_DB_THREADS", default=env.int("DATABASE_POOL_MAX_SIZE", default=10)
-)
+# (common.realtime.db_to_async); each holds a pooled connection while it runs. Four keep a
+# process busy on 2 cores; ten spent the CPU on switching between threads (docs/performance.md:
+# 3.8 ms of server CPU a message with 2-4 threads, 4.7 ms with 10).
+WEBSOCKET_DB_THREADS = env.int("WEBSOCKET_DB_THREADS", default=4)
 # hello with last_id 0 replays the newest CHAT_REPLAY_LATEST messages (older pages come over
 # REST); a reconnect replays at most CHAT_REPLAY_MAX messages per frame.
 CHAT_REPLAY_LATEST = 50
