@@ -75,8 +75,11 @@ def test_a_payment_racing_the_cancel_for_non_payment_never_loses_money(hold_afte
         )["total"]
         owed = Refund.objects.filter(order=order).aggregate(total=Sum("amount"))["total"]
         if order.status == OrderStatus.CANCELLED:
-            # The cancel won: the late transfer stays unconfirmed, all received money is owed.
-            assert received == owed == Decimal("1000.00")
+            # The cancel won. The late transfer, marked received after it, is owed back with
+            # the deposit; refused meanwhile, it stays to be decided. Either way every amount
+            # received is owed.
+            assert received == owed
+            assert received in (Decimal("1000.00"), Decimal("1545.00"))
         else:
             # The payment won: the deposit is paid, nothing is overdue, nothing owed.
             assert (order.status, received, owed) == (
